@@ -1,0 +1,1 @@
+"""meltemi.worker."""
