@@ -1,0 +1,1 @@
+"""Sample action plugins used by Meltemi's tests."""
