@@ -20,6 +20,7 @@ without parsing messages. Only ``meltemi.api.errors`` maps these to HTTP codes.
     ├── StoreError               persistence problems
     │   ├── NotFound             a named or identified resource does not exist
     │   ├── Conflict             a resource already exists, or a state forbids the change
+    │   ├── QueryError           a list query names an unknown field or a malformed filter
     │   └── LeaseLost            a worker's lease was taken over; its write is refused
     └── ConfigError              settings are invalid
 """
@@ -73,18 +74,22 @@ class ExpressionError(MeltemiError):
     words a workflow author understands (never a Python traceback).
     """
 
-    def __init__(self, expression: str, reason: str) -> None:
+    def __init__(self, expression: str, reason: str, language: str = "") -> None:
         self.expression = expression
         self.reason = reason
-        super().__init__(f"Can not evaluate expression '{expression}': {reason}")
+        self.language = language
+        """``YAQL``, ``Jinja`` or empty when unknown."""
+        kind = f"{language} expression" if language else "expression"
+        super().__init__(f"Can not evaluate {kind} '{expression}': {reason}")
 
 
 class ExpressionSyntaxError(ExpressionError):
     """An expression does not parse."""
 
-    def __init__(self, expression: str, reason: str) -> None:
-        super().__init__(expression, reason)
-        self.args = (f"Invalid expression '{expression}': {reason}",)
+    def __init__(self, expression: str, reason: str, language: str = "") -> None:
+        super().__init__(expression, reason, language)
+        kind = f"{language} expression" if language else "expression"
+        self.args = (f"Invalid {kind} '{expression}': {reason}",)
 
 
 class InputError(MeltemiError):
@@ -144,6 +149,10 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """A resource already exists, or its state forbids the requested change."""
+
+
+class QueryError(StoreError):
+    """A list query names an unknown field, or a filter or sort value is malformed."""
 
 
 class LeaseLost(StoreError):

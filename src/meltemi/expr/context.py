@@ -12,6 +12,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from meltemi.expr.limits import Limits
+
 
 class Facts(Protocol):
     """Read-only facts that Mistral's expression functions expose."""
@@ -87,3 +89,5 @@ class Context:
     globals: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """``global(name)``: variables published with the ``global`` scope."""
     facts: Facts = dataclasses.field(default_factory=NoFacts)
+    limits: Limits = dataclasses.field(default_factory=Limits)
+    """Bounds on time and size; build with ``Limits(timeout=settings.expression_timeout)``."""

@@ -1,0 +1,147 @@
+"""Bounds on one evaluation: time, iteration counts, memory and result size.
+
+Time is enforced by a watchdog thread that raises :class:`DeadlineExceeded` inside the
+evaluating thread when its deadline passes (pure-Python loops of YAQL and Jinja are
+interrupted at the next bytecode). Sizes are enforced by YAQL's own iterator limit and
+memory quota, by the Jinja sandbox's operator hooks and by a final size check.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import heapq
+import itertools
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """How much one expression may consume."""
+
+    timeout: float = 5.0
+    """Seconds one expression may run (``settings.expression_timeout``)."""
+    max_iterations: int = 1_000_000
+    """Most items any one YAQL iterator may yield."""
+    max_memory: int = 64 * 1024 * 1024
+    """YAQL memory quota in bytes for intermediate collections."""
+    max_items: int = 1_000_000
+    """Most items (list elements, characters) a Jinja ``*``/``**`` result may have."""
+    max_result_bytes: int = 16 * 1024 * 1024
+    """Most bytes (roughly) a result, or a rendered text, may take."""
+
+
+class DeadlineExceeded(BaseException):
+    """Raised asynchronously in a thread whose evaluation ran out of time.
+
+    A ``BaseException`` so that ``except Exception`` in library code does not swallow it.
+    """
+
+
+class TooLarge(Exception):
+    """A value exceeds a size limit; the message says which."""
+
+
+@dataclasses.dataclass(eq=False)
+class _Ticket:
+    thread_id: int
+    deadline: float
+    fired: bool = False
+    done: bool = False
+
+
+class Watchdog:
+    """One background thread that interrupts evaluations past their deadline."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._heap: list[tuple[float, int, _Ticket]] = []
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def run(self, fn: Callable[[], T], timeout: float) -> T:
+        """Call ``fn``; raise :class:`DeadlineExceeded` if it runs past ``timeout`` s."""
+        ticket = self._register(timeout)
+        try:
+            try:
+                return fn()
+            finally:
+                self._unregister(ticket)
+        except DeadlineExceeded:
+            self._unregister(ticket)
+            raise
+
+    def _register(self, timeout: float) -> _Ticket:
+        ticket = _Ticket(threading.get_ident(), time.monotonic() + timeout)
+        with self._lock:
+            heapq.heappush(self._heap, (ticket.deadline, next(self._seq), ticket))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name="meltemi-expr-watchdog", daemon=True
+                )
+                self._thread.start()
+            if self._heap[0][2] is ticket:
+                self._lock.notify()
+        return ticket
+
+    def _unregister(self, ticket: _Ticket) -> None:
+        with self._lock:
+            if ticket.done:
+                return
+            ticket.done = True
+            if ticket.fired:
+                # The exception may still be pending (not yet raised): drop it so it
+                # never surfaces outside the evaluation it was meant for.
+                _set_async_exc(ticket.thread_id, None)
+
+    def _loop(self) -> None:
+        with self._lock:
+            while True:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._lock.wait()
+                    continue
+                deadline, _, ticket = self._heap[0]
+                delay = deadline - time.monotonic()
+                if delay > 0:
+                    self._lock.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+                ticket.fired = True
+                _set_async_exc(ticket.thread_id, DeadlineExceeded)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+def check_size(value: Any, limit: int) -> None:
+    """Raise :class:`TooLarge` when ``value`` takes (roughly) more than ``limit`` bytes."""
+    budget = [limit]
+    _spend(value, budget)
+
+
+def _spend(value: Any, budget: list[int]) -> None:
+    if isinstance(value, str | bytes):
+        budget[0] -= len(value) + 8
+    elif isinstance(value, Mapping):
+        budget[0] -= 8 * len(value) + 8
+        for key, item in value.items():
+            _spend(key, budget)
+            _spend(item, budget)
+    elif isinstance(value, list | tuple | set | frozenset):
+        budget[0] -= 8 * len(value) + 8
+        for item in value:
+            _spend(item, budget)
+    else:
+        budget[0] -= 16
+    if budget[0] < 0:
+        raise TooLarge("the result is too large")
