@@ -1,0 +1,173 @@
+"""Direct workflows: start tasks, transitions with guards, engine commands, joins."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from meltemi import errors
+from meltemi.engine import facts, lifecycle, tasks
+from meltemi.engine.state import Fired, TaskExecution
+from meltemi.engine.states import TaskState
+from meltemi.engine.step import Step
+from meltemi.lang.spec import OnClause, TaskSpec, Transition, WorkflowSpec
+
+STATE_COMMANDS = ("fail", "succeed", "pause")
+
+
+def _clauses(spec: TaskSpec) -> tuple[OnClause | None, ...]:
+    return (spec.on_success, spec.on_error, spec.on_complete, spec.on_skip)
+
+
+def _targets(spec: TaskSpec) -> set[str]:
+    return {t.target for c in _clauses(spec) if c is not None for t in c.next if not t.command}
+
+
+def start_tasks(spec: WorkflowSpec) -> list[str]:
+    """Tasks no transition leads to, in definition order."""
+    targeted: set[str] = set()
+    for task in spec.tasks.values():
+        targeted |= _targets(task)
+    return [name for name in spec.tasks if name not in targeted]
+
+
+def inbound(spec: WorkflowSpec, name: str) -> list[str]:
+    """Names of the tasks with a transition to task ``name``."""
+    return [t.name for t in spec.tasks.values() if name in _targets(t)]
+
+
+def start(step: Step) -> None:
+    """Create and start the start tasks."""
+    created = [tasks.create(step, name, {}) for name in start_tasks(step.spec)]
+    for task in created:
+        tasks.start(step, step.tasks[task.id])
+
+
+def process(step: Step, task: TaskExecution) -> None:
+    """Evaluate the finished task's transitions and act on those that fire."""
+    spec = step.task_spec(task.name)
+    ok = task.state == TaskState.SUCCESS
+    if task.state == TaskState.CANCELLED:
+        step.put_task(dataclasses.replace(task, processed=True))
+        return
+    data = {**facts.base_data(step), **facts.outbound(task)}
+    ctx = facts.context(step, data, task.name)
+    main = spec.on_success if ok else spec.on_error
+    fired = _fire(step, task, main, ctx)
+    handled = bool(fired) and not ok
+    fired += _fire(step, task, spec.on_complete, ctx)
+    task = step.put_task(dataclasses.replace(task, processed=True, error_handled=handled))
+    apply(step, fired)
+
+
+def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Any) -> list[Fired]:
+    if clause is None:
+        return []
+    fired = []
+    for transition in clause.next:
+        if _guard(step, task, transition, ctx):
+            params = transition.params
+            if params:
+                params = _evaluate(step, task, params, ctx, "parameters of")
+            fired.append(Fired(task.id, transition.target, _command(step, transition), params))
+    return fired
+
+
+def _command(step: Step, transition: Transition) -> str | None:
+    # why: a task named like an engine command wins over the command.
+    if transition.command is None or transition.target in step.spec.tasks:
+        return None
+    return transition.command
+
+
+def _guard(step: Step, task: TaskExecution, transition: Transition, ctx: Any) -> bool:
+    condition = transition.condition
+    if isinstance(condition, bool):
+        return condition
+    return bool(_evaluate(step, task, condition, ctx, "the condition of"))
+
+
+def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Any, what: str) -> Any:
+    try:
+        return step.evaluate(value, ctx)
+    except errors.ExpressionError as exc:
+        raise errors.EngineError(
+            f"Failed to evaluate {what} a transition of task '{task.name}': {exc}"
+        ) from None
+
+
+def apply(step: Step, fired: list[Fired]) -> None:
+    """Start the fired tasks up to the first state command, then apply the command.
+
+    After ``fail``/``succeed`` the rest is dropped; after ``pause`` it waits for resume.
+    """
+    for index, item in enumerate(fired):
+        if item.command == "noop":
+            continue
+        if item.command is None:
+            schedule(step, step.tasks[item.task_execution_id], item.target)
+            continue
+        msg = item.params.get("msg")
+        text = None if msg is None else lifecycle.describe(msg)
+        if item.command == "fail":
+            lifecycle.fail(step, text)
+        elif item.command == "succeed":
+            lifecycle.succeed(step, text)
+        else:
+            lifecycle.pause(step, text)
+            step.update(deferred=(*step.wf.deferred, *fired[index + 1 :]))
+        return
+
+
+def schedule(step: Step, source: TaskExecution, name: str) -> None:
+    """Start task ``name`` after ``source`` (or count the arrival at a join)."""
+    step.put_task(dataclasses.replace(source, fired=True))
+    if step.task_spec(name).join is None:
+        task = tasks.create(step, name, dict(facts.outbound(source)))
+        tasks.start(step, task)
+        return
+    _arrive(step, source, name)
+
+
+def _arrive(step: Step, source: TaskExecution, name: str) -> None:
+    latest = step.latest(name)
+    if latest is None:
+        latest = tasks.create(step, name, {}, waiting_for=source.id)
+    elif latest.state == TaskState.WAITING:
+        arrivals = (*latest.arrivals, source.id)
+        latest = step.put_task(dataclasses.replace(latest, arrivals=arrivals))
+    else:
+        return  # why: a join runs once per execution; later arrivals are absorbed
+    arrived = {step.tasks[a].name for a in latest.arrivals}
+    if len(arrived) >= _needed(step, name):
+        context: dict[str, Any] = {}
+        for arrival in latest.arrivals:
+            context.update(facts.outbound(step.tasks[arrival]))
+        tasks.start(step, step.put_task(dataclasses.replace(latest, in_context=context)))
+
+
+def _needed(step: Step, name: str) -> int:
+    join = step.task_spec(name).join
+    if join == "all":
+        return len(inbound(step.spec, name))
+    if join == "one":
+        return 1
+    return int(join or 1)
+
+
+def finalize(step: Step) -> bool:
+    """Nothing runs any more: joins still waiting can never run and fail.
+
+    Returns True when it changed something.
+    """
+    waiting = [t for t in step.tasks.values() if t.state == TaskState.WAITING]
+    for task in waiting:
+        arrived = sorted({step.tasks[a].name for a in task.arrivals})
+        expected = inbound(step.spec, task.name)
+        info = (
+            f"Join of task '{task.name}' can not be satisfied: {len(arrived)} of "
+            f"{_needed(step, task.name)} required inbound tasks arrived "
+            f"(arrived: {', '.join(arrived) or 'none'}; inbound: {', '.join(expected)})"
+        )
+        step.set_task_state(task, TaskState.ERROR, info, processed=False)
+    return bool(waiting)

@@ -1,0 +1,159 @@
+"""The working copy one call of ``decide()`` builds its decision in.
+
+A :class:`Step` starts from an immutable :class:`ExecutionState`, shallow-copies its
+task and action tables, and collects commands and history records. Nothing outside
+the step is ever mutated; :meth:`Step.decision` freezes the result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from meltemi.engine import states
+from meltemi.engine.commands import Command, HistoryRecord
+from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
+from meltemi.expr.context import Context
+from meltemi.lang.spec import TaskSpec, WorkflowSpec
+
+Evaluator = Callable[[Any, Context], Any]
+"""The expression evaluator seam: ``meltemi.expr.evaluate`` in production."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Decision:
+    """What one event did: the new state, commands for the worker, history records."""
+
+    state: ExecutionState
+    commands: tuple[Command, ...] = ()
+    history: tuple[HistoryRecord, ...] = ()
+
+
+def default_evaluator() -> Evaluator:
+    """``meltemi.expr.evaluate``, imported late so the engine loads without it."""
+    from meltemi import expr  # noqa: PLC0415 - the evaluator is a seam, see STYLE 5
+
+    return expr.evaluate  # type: ignore[no-any-return,attr-defined,unused-ignore]
+
+
+class Step:
+    """Mutable working copy of an execution during one ``decide()`` call."""
+
+    def __init__(
+        self,
+        spec: WorkflowSpec,
+        state: ExecutionState,
+        now: datetime,
+        evaluate: Evaluator,
+        executions: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        self.spec = spec
+        self.wf = state
+        self.now = now
+        self.stamp = now.isoformat()
+        self.evaluate = evaluate
+        self.executions = executions
+        self.tasks: dict[str, TaskExecution] = dict(state.tasks)
+        self.actions: dict[str, ActionExecution] = dict(state.actions)
+        self.commands: list[Command] = []
+        self.history: list[HistoryRecord] = []
+        self.counter = state.counter
+
+    # -- ids ---------------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        """A fresh id derived from the execution id and the state's counter."""
+        self.counter += 1
+        return str(uuid.uuid5(_namespace(self.wf.id), str(self.counter)))
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def task_spec(self, name: str) -> TaskSpec:
+        """The spec of task ``name``."""
+        return self.spec.tasks[name]
+
+    def latest(self, name: str) -> TaskExecution | None:
+        """The latest execution of task ``name``, if any."""
+        for task in reversed(self.tasks.values()):
+            if task.name == name:
+                return task
+        return None
+
+    def is_running(self) -> bool:
+        """True while the execution is RUNNING."""
+        return self.wf.state == states.WorkflowState.RUNNING
+
+    # -- changes -----------------------------------------------------------------------
+
+    def put_task(self, task: TaskExecution) -> TaskExecution:
+        """Store ``task`` (new or changed) and return it."""
+        self.tasks[task.id] = task
+        return task
+
+    def set_task_state(
+        self, task: TaskExecution, new: str, state_info: str | None = None, **changes: Any
+    ) -> TaskExecution:
+        """Move ``task`` to state ``new`` (checked), record history, apply ``changes``."""
+        states.check_transition("task execution", task.state, new)
+        if new in states.TASK_DONE:
+            changes.setdefault("finished_at", self.stamp)
+        updated = dataclasses.replace(task, state=new, state_info=state_info, **changes)
+        if task.state != new:
+            self.record("task_execution", task.id, task.name, task.state, new, state_info)
+        return self.put_task(updated)
+
+    def put_action(self, action: ActionExecution) -> ActionExecution:
+        """Store ``action`` (new or changed) and return it."""
+        self.actions[action.id] = action
+        return action
+
+    def set_action_state(
+        self, action: ActionExecution, new: str, output: Any, state_info: str | None = None
+    ) -> ActionExecution:
+        """Move ``action`` to state ``new`` (checked) with ``output``, record history."""
+        states.check_transition("action execution", action.state, new)
+        self.record("action_execution", action.id, action.name, action.state, new, state_info)
+        changed = dataclasses.replace(action, state=new, output=output, state_info=state_info)
+        return self.put_action(changed)
+
+    def set_workflow_state(self, new: str, state_info: str | None = None, **changes: Any) -> None:
+        """Move the execution to state ``new`` (checked), record history."""
+        old = self.wf.state
+        states.check_transition("workflow execution", old, new)
+        self.wf = dataclasses.replace(self.wf, state=new, state_info=state_info, **changes)
+        if old != new:
+            self.record(
+                "workflow_execution", self.wf.id, self.wf.workflow_name, old, new, state_info
+            )
+
+    def update(self, **changes: Any) -> None:
+        """Change fields of the execution other than its state."""
+        self.wf = dataclasses.replace(self.wf, **changes)
+
+    def emit(self, command: Command) -> None:
+        """Ask the worker to carry out ``command``."""
+        self.commands.append(command)
+
+    def record(  # noqa: PLR0917 - one history row, in column order
+        self, entity: str, entity_id: str, name: str, old: str | None, new: str, info: str | None
+    ) -> None:
+        """Append a history record stamped ``now``."""
+        record = HistoryRecord(entity, entity_id, name, old, new, info, self.now)
+        self.history.append(record)
+
+    def decision(self) -> Decision:
+        """Freeze the step into a :class:`Decision`."""
+        state = dataclasses.replace(
+            self.wf, tasks=self.tasks, actions=self.actions, counter=self.counter
+        )
+        return Decision(state, tuple(self.commands), tuple(self.history))
+
+
+def _namespace(execution_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(execution_id)
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, execution_id)
