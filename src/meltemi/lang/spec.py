@@ -110,6 +110,7 @@ class TaskSpec(SpecModel):
 
     name: str
     description: str | None = None
+    tags: tuple[str, ...] = ()
     action: str | None = None
     """Action name (may be an expression). Exactly one of ``action``/``workflow``,
     or neither: a task with neither runs ``std.noop``."""
@@ -120,6 +121,8 @@ class TaskSpec(SpecModel):
     that yields a dict. Inline parameters are merged here; ``input:`` keys win."""
     publish: Publish = Field(default_factory=Publish)
     publish_on_error: Publish = Field(default_factory=Publish)
+    publish_on_skip: Publish = Field(default_factory=Publish)
+    """Published when the task is skipped (Mistral's ``publish-on-skip``)."""
     with_items: tuple[WithItem, ...] = ()
     concurrency: int | str | None = None
     keep_result: bool | str = True
