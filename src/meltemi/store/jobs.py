@@ -1,0 +1,196 @@
+"""The job queue: enqueue, claim under a lease, heartbeat, complete.
+
+Every time is the database's clock. A claim takes due jobs that are free or whose
+lease expired, gives them to ``owner`` until ``now + lease_seconds``, adds one to
+``attempts`` and bumps ``lease_epoch``. Every later write of the holder names the
+epoch it got: after another worker took the job over, the old holder's writes raise
+:class:`errors.LeaseLost` instead of overwriting anything.
+
+Cost: a claim is one statement (``UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP
+LOCKED) RETURNING``); heartbeat, complete, release and retry are one statement each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from meltemi import errors
+from meltemi.store import dialects, models
+
+CHANNEL = "meltemi_jobs"
+"""The notification channel that wakes idle workers (see :func:`notify`)."""
+_T = cast("sa.Table", models.JobRow.__table__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """A claimed job, as its holder sees it."""
+
+    id: int
+    kind: str
+    """``step``, ``action``, ``timer``, ``cron``, ..."""
+    payload: dict[str, Any]
+    execution_id: str | None
+    attempts: int
+    """How many times the job was claimed, this claim included."""
+    max_attempts: int
+    lease_owner: str
+    lease_epoch: int
+    """Name it in every write: a stale epoch raises :class:`errors.LeaseLost`."""
+    lease_expires_at: dt.datetime
+    run_at: dt.datetime
+
+    @property
+    def exhausted(self) -> bool:
+        """True when this claim is beyond ``max_attempts`` (the holder should give up)."""
+        return self.attempts > self.max_attempts
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    run_at: dt.datetime | None = None,
+    delay: float = 0.0,
+    execution_id: str | None = None,
+    dedup_key: str | None = None,
+    max_attempts: int = 10,
+) -> int | None:
+    """Add a job in the caller's transaction; its id, or ``None`` for a duplicate.
+
+    It becomes due at ``run_at`` if given, else at the database's ``now + delay``.
+    A ``dedup_key`` already queued makes this a no-op (a replayed step enqueues once).
+    """
+    values: dict[str, Any] = {
+        "kind": kind,
+        "payload": payload,
+        "run_at": run_at if run_at is not None else dialects.utcnow(delay or None),
+        "execution_id": execution_id,
+        "dedup_key": dedup_key,
+        "max_attempts": max_attempts,
+    }
+    if dedup_key is None:
+        new_id = session.execute(sa.insert(_T).values(values).returning(_T.c.id)).scalar_one()
+    else:
+        new_id = dialects.insert_ignore(session, _T, values)
+    return cast("int | None", new_id)
+
+
+def notify(session: Session) -> None:
+    """Wake idle workers once this transaction commits."""
+    dialects.notify(session, CHANNEL)
+
+
+def _claimable(now: Any) -> sa.ColumnElement[bool]:
+    free = sa.and_(_T.c.lease_owner.is_(None), _T.c.run_at <= now)
+    expired = sa.and_(_T.c.lease_owner.is_not(None), _T.c.lease_expires_at <= now)
+    return sa.or_(free, expired)
+
+
+def claim(
+    session: Session,
+    owner: str,
+    limit: int,
+    lease_seconds: float,
+    kinds: Sequence[str] | None = None,
+) -> list[Job]:
+    """Lease up to ``limit`` due jobs to ``owner`` (oldest ``run_at`` first).
+
+    Two claimers never get the same job: PostgreSQL skips rows another claim holds
+    (``FOR UPDATE SKIP LOCKED``), SQLite runs one write transaction at a time.
+    """
+    picked = sa.select(_T.c.id).where(_claimable(dialects.utcnow()))
+    if kinds is not None:
+        picked = picked.where(_T.c.kind.in_(kinds))
+    picked = picked.order_by(_T.c.run_at, _T.c.id).limit(limit).with_for_update(skip_locked=True)
+    stmt = (
+        sa.update(_T)
+        .where(_T.c.id.in_(picked.scalar_subquery()))
+        .values(
+            lease_owner=owner,
+            lease_expires_at=dialects.utcnow(lease_seconds),
+            lease_epoch=_T.c.lease_epoch + 1,
+            attempts=_T.c.attempts + 1,
+        )
+        .returning(*(_T.c[f.name] for f in dataclasses.fields(Job)))
+    )
+    jobs = [Job(**row._asdict()) for row in session.execute(stmt)]
+    return sorted(jobs, key=lambda j: (j.run_at, j.id))
+
+
+def _held(job_id: int, owner: str, epoch: int) -> sa.ColumnElement[bool]:
+    return sa.and_(_T.c.id == job_id, _T.c.lease_owner == owner, _T.c.lease_epoch == epoch)
+
+
+def _write(session: Session, stmt: sa.Update | sa.Delete, job_id: int) -> None:
+    if session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
+        raise errors.LeaseLost(f"Lease of job {job_id} is no longer held")
+
+
+def heartbeat(session: Session, job_id: int, owner: str, epoch: int, lease_seconds: float) -> None:
+    """Extend the lease to ``now + lease_seconds``; :class:`errors.LeaseLost` if lost."""
+    stmt = (
+        sa.update(_T)
+        .where(_held(job_id, owner, epoch))
+        .values(lease_expires_at=dialects.utcnow(lease_seconds))
+    )
+    _write(session, stmt, job_id)
+
+
+def complete(session: Session, job_id: int, owner: str, epoch: int) -> None:
+    """Delete the finished job; :class:`errors.LeaseLost` if the lease was taken over."""
+    _write(session, sa.delete(_T).where(_held(job_id, owner, epoch)), job_id)
+
+
+def release(session: Session, job_id: int, owner: str, epoch: int) -> None:
+    """Give the job back unstarted (e.g. on shutdown): due now, the attempt not counted."""
+    stmt = (
+        sa.update(_T)
+        .where(_held(job_id, owner, epoch))
+        .values(lease_owner=None, lease_expires_at=None, attempts=_T.c.attempts - 1)
+    )
+    _write(session, stmt, job_id)
+
+
+def retry_later(
+    session: Session, job_id: int, owner: str, epoch: int, *, delay: float, payload: Any = None
+) -> None:
+    """Free the job and make it due again ``delay`` seconds from now (optionally new payload)."""
+    values: dict[str, Any] = {
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "run_at": dialects.utcnow(delay),
+    }
+    if payload is not None:
+        values["payload"] = payload
+    _write(session, sa.update(_T).where(_held(job_id, owner, epoch)).values(values), job_id)
+
+
+def next_run_at(
+    session: Session, kinds: Sequence[str] | None = None
+) -> tuple[dt.datetime | None, dt.datetime]:
+    """``(when the next job becomes claimable or None, the database's now)``.
+
+    The difference is how long an idle worker may sleep, measured on one clock.
+    """
+    when = sa.case((_T.c.lease_owner.is_(None), _T.c.run_at), else_=_T.c.lease_expires_at)
+    stmt = sa.select(sa.func.min(when), dialects.utcnow())
+    if kinds is not None:
+        stmt = stmt.where(_T.c.kind.in_(kinds))
+    earliest, now = session.execute(stmt).one()
+    return earliest, now
+
+
+def seconds_until_next(session: Session, kinds: Sequence[str] | None = None) -> float | None:
+    """Seconds until a job becomes claimable (0 if one is due), ``None`` if none queued."""
+    earliest, now = next_run_at(session, kinds)
+    if earliest is None:
+        return None
+    return max(0.0, (earliest - now).total_seconds())
