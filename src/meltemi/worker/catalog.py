@@ -1,0 +1,100 @@
+"""Where the worker finds definitions: workflow specs and actions, by name.
+
+Parsed specs are cached per process, keyed by definition id and ``updated_at``, so a
+step never re-validates a spec it has seen; an updated definition gets a new key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from meltemi import actions, errors
+from meltemi.lang.spec import AdHocActionSpec, WorkflowSpec
+from meltemi.store import definitions, models
+from meltemi.store.db import Database, Session
+
+ActionLookup = Callable[[str], "actions.ActionDef | AdHocActionSpec | None"]
+
+
+@dataclasses.dataclass
+class Catalog:
+    """Resolves workflow and action names for one process; caches parsed specs."""
+
+    registry: actions.Registry
+    _workflows: dict[tuple[str, dt.datetime], WorkflowSpec] = dataclasses.field(
+        default_factory=dict
+    )
+    _actions: dict[tuple[str, dt.datetime], AdHocActionSpec] = dataclasses.field(
+        default_factory=dict
+    )
+    _uses_executions: dict[int, bool] = dataclasses.field(default_factory=dict)
+
+    def uses_executions(self, spec: WorkflowSpec) -> bool:
+        """True when the workflow calls ``executions()`` (its steps then load a snapshot)."""
+        found = self._uses_executions.get(id(spec))
+        if found is None:
+            found = "executions(" in spec.model_dump_json()
+            self._uses_executions[id(spec)] = found
+        return found
+
+    def workflow(self, row: models.WorkflowDefinition) -> WorkflowSpec:
+        """The parsed spec of a stored workflow definition."""
+        key = (row.id, row.updated_at)
+        spec = self._workflows.get(key)
+        if spec is None:
+            spec = WorkflowSpec.model_validate(row.spec)
+            self._workflows[key] = spec
+            self._uses_executions[id(spec)] = "executions(" in row.definition
+        return spec
+
+    def find_workflow(
+        self, session: Session, name: str, *, workbook: str | None = None, namespace: str = ""
+    ) -> models.WorkflowDefinition:
+        """The workflow ``name``: workbook-local (``wb.name``) first, then global.
+
+        Raises :class:`errors.NotFound`.
+        """
+        if workbook and not name.startswith(f"{workbook}."):
+            try:
+                return definitions.get_workflow(session, f"{workbook}.{name}", namespace)
+            except errors.NotFound:
+                pass
+        return definitions.get_workflow(session, name, namespace)
+
+    def action_lookup(self, db: Database, namespace: str = "") -> ActionLookup:
+        """A lookup for :func:`actions.adhoc.runnable`: registered actions, then ad-hoc.
+
+        Ad-hoc actions are read in a short read-only transaction of their own, since
+        a nested ad-hoc action resolves its base while it runs.
+        """
+
+        def lookup(name: str) -> actions.ActionDef | AdHocActionSpec | None:
+            found = self.registry.find(name)
+            if found is not None:
+                return found
+            with db.transaction(readonly=True) as session:
+                try:
+                    row = definitions.get_action(session, name, namespace)
+                except errors.NotFound:
+                    return None
+                return self._adhoc(row)
+
+        return lookup
+
+    def _adhoc(self, row: models.ActionDefinition) -> AdHocActionSpec | None:
+        if row.spec is None:
+            return None
+        key = (row.id, row.updated_at)
+        spec = self._actions.get(key)
+        if spec is None:
+            spec = AdHocActionSpec.model_validate(row.spec)
+            self._actions[key] = spec
+        return spec
+
+
+def spec_json(spec: WorkflowSpec | AdHocActionSpec) -> dict[str, Any]:
+    """The JSON form of a spec, as definitions store it."""
+    return spec.model_dump(mode="json")

@@ -1,0 +1,160 @@
+"""What the API and the CLI may do to executions: start, signal, rerun, answer.
+
+Each function is one transaction that writes rows and queues (or applies) one event
+through :mod:`meltemi.worker.step`; none contains workflow logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from meltemi import engine, errors
+from meltemi.engine import events
+from meltemi.store import definitions, environments, executions, models, rows
+from meltemi.store.db import Session
+from meltemi.worker import step
+
+
+def start_execution(
+    rt: step.Runtime,
+    *,
+    workflow_identifier: str,
+    namespace: str = "",
+    input: dict[str, Any] | None = None,  # noqa: A002 - Mistral's field name
+    params: dict[str, Any] | None = None,
+    description: str = "",
+) -> str:
+    """Create an execution of a stored workflow and queue its start; the new id.
+
+    Raises :class:`errors.NotFound` (workflow, environment) and
+    :class:`errors.InputError` synchronously: nothing is created then.
+    """
+    params = dict(params or {})
+    with rt.db.transaction() as session:
+        definition = definitions.get_workflow(session, workflow_identifier, namespace)
+        spec = rt.catalog.workflow(definition)
+        params["env"] = _environment(session, params.get("env"))
+        state = engine.initial_state(
+            spec,
+            execution_id=models.new_id(),
+            input=input or {},
+            params=params,
+            now=step.now(),
+            max_depth=rt.settings.max_subworkflow_depth,
+        )
+        step.create_execution(session, definition, spec, state, description=description)
+        return state.id
+
+
+def _environment(session: Session, env: Any) -> dict[str, Any]:
+    """``env`` as given, or the variables of the stored environment it names."""
+    if env is None:
+        return {}
+    if isinstance(env, str):
+        try:
+            return dict(environments.get(session, env).variables)
+        except errors.NotFound:
+            raise errors.InputError(
+                f"Environment not found [name={env}]", field="params.env"
+            ) from None
+    if not isinstance(env, dict):
+        raise errors.InputError(
+            "params.env must be an object or an environment name", field="params.env"
+        )
+    return env
+
+
+def set_execution_state(
+    rt: step.Runtime,
+    execution_id: str,
+    *,
+    state: str,
+    state_info: str | None = None,
+    env: dict[str, Any] | None = None,
+) -> None:
+    """Pause (``PAUSED``), resume (``RUNNING``), cancel (``CANCELLED``), fail (``ERROR``)
+    or force success (``SUCCESS``) of an execution, applied at once."""
+    event = _signal(state, state_info, env)
+    with rt.db.transaction(readonly=True) as session:
+        executions.get(session, execution_id)
+    step.apply(rt, execution_id, event)
+
+
+def _signal(state: str, state_info: str | None, env: dict[str, Any] | None) -> events.Event:
+    match state:
+        case "PAUSED":
+            return events.Pause()
+        case "RUNNING":
+            return events.Resume(env=env)
+        case "CANCELLED":
+            return events.Cancel(state_info=state_info)
+    raise errors.InputError(
+        f"Can not set an execution to {state}: use PAUSED, RUNNING or CANCELLED", field="state"
+    )
+
+
+def rerun_task(
+    rt: step.Runtime,
+    task_execution_id: str,
+    *,
+    reset: bool = True,
+    env: dict[str, Any] | None = None,
+) -> None:
+    """Rerun a task in ERROR; its execution continues from there."""
+    with rt.db.transaction(readonly=True) as session:
+        task = rows.get(session, models.TaskExecution, task_execution_id)
+        if task.state != "ERROR":
+            raise errors.Conflict(
+                f"Task {task.name} is {task.state}: only a task in ERROR can be rerun"
+            )
+        execution_id = task.workflow_execution_id
+    step.apply(rt, execution_id, events.RerunTask(task_execution_id, reset=reset, env=env))
+
+
+def complete_action(rt: step.Runtime, action_execution_id: str, *, state: str, output: Any) -> None:
+    """Answer a running (asynchronous) action: its output, or its error.
+
+    Raises :class:`errors.Conflict` once the action has an answer already.
+    """
+    if state not in {"SUCCESS", "ERROR"}:
+        raise errors.InputError("state must be SUCCESS or ERROR", field="state")
+    with rt.db.transaction() as session:
+        row = rows.get(session, models.ActionExecution, action_execution_id)
+        if row.state != "RUNNING":
+            raise errors.Conflict(
+                f"Action execution {action_execution_id} is already {row.state}:"
+                " it takes one answer"
+            )
+        result = (
+            output.get("result", output)
+            if isinstance(output, dict) and state == "SUCCESS"
+            else output
+        )
+        rows.update(
+            session,
+            row,
+            state=state,
+            output={"result": result},
+            accepted=True,
+            finished_at=dt.datetime.now(dt.UTC),
+        )
+        if row.workflow_execution_id is None:
+            return
+        event: events.Event = (
+            events.ActionSucceeded(row.id, result)
+            if state == "SUCCESS"
+            else events.ActionFailed(row.id, result)
+        )
+        step.enqueue_event(session, row.workflow_execution_id, event)
+
+
+def delete_execution(rt: step.Runtime, execution_id: str) -> None:
+    """Delete a finished execution with its tasks, actions and sub-workflows."""
+    with rt.db.transaction() as session:
+        row = executions.get(session, execution_id)
+        if row.state in {"RUNNING", "PAUSED", "IDLE"}:
+            raise errors.Conflict(
+                f"Execution {execution_id} is {row.state}: cancel it before deleting"
+            )
+        rows.delete(session, row)

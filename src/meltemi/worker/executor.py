@@ -1,0 +1,126 @@
+"""Running one action job: mark it started, run it, record the outcome.
+
+The start is committed before the side effect (``started_at`` on the action execution
+row). A job found already started was interrupted by a crash: the engine decides
+(``ActionInterrupted``) whether it runs again (``safe-rerun``) or fails the task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from typing import Any
+
+from meltemi import actions, errors
+from meltemi.engine import events
+from meltemi.store import jobs, models, rows
+from meltemi.store.db import Session
+from meltemi.worker import step
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """An action ready to run, resolved inside the start transaction."""
+
+    definition: actions.ActionDef
+    ctx: actions.ActionContext
+    input: dict[str, Any]
+    timeout: float | None
+
+
+async def run_job(rt: step.Runtime, job: jobs.Job) -> None:
+    """Carry out one ``action`` job held by this process."""
+    command = job.payload["command"]
+    prepared = await _to_thread(_start, rt, job, command)
+    if prepared is None:
+        return
+    action_id = command["action_execution_id"]
+    with rt.lock:
+        rt.cancels[action_id] = prepared.ctx.cancellation.cancel
+    try:
+        outcome = await actions.run_action(
+            prepared.definition, prepared.input, prepared.ctx, timeout=prepared.timeout
+        )
+    finally:
+        with rt.lock:
+            rt.cancels.pop(action_id, None)
+    await _to_thread(_finish, rt, job, command, outcome)
+
+
+async def _to_thread(fn: Any, *args: Any) -> Any:
+    import anyio.to_thread  # noqa: PLC0415 - keep import cost off the CLI's start
+
+    return await anyio.to_thread.run_sync(fn, *args)
+
+
+def _start(rt: step.Runtime, job: jobs.Job, command: dict[str, Any]) -> Prepared | None:
+    execution_id = job.payload["execution_id"]
+    action_id = command["action_execution_id"]
+    with rt.db.transaction() as session:
+        row = session.get(models.ActionExecution, action_id)
+        if row is None or row.state != "RUNNING":
+            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            return None
+        if row.started_at is not None:
+            log.warning("action interrupted", extra={"event": "action_interrupted"})
+            step.enqueue_event(session, execution_id, events.ActionInterrupted(action_id))
+            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            return None
+        rows.update(session, row, started_at=dt.datetime.now(dt.UTC))
+        try:
+            definition = _resolve(rt, command)
+        except errors.ActionError as exc:
+            _record(session, row, execution_id, actions.Failed(str(exc), exc.data))
+            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            return None
+        env = _env(session, execution_id)
+    ctx = actions.ActionContext(
+        execution_id=execution_id,
+        task_id=command["task_execution_id"],
+        action_execution_id=action_id,
+        env=env,
+        settings=rt.settings,
+    )
+    return Prepared(definition, ctx, dict(command["input"] or {}), command["timeout"])
+
+
+def _resolve(rt: step.Runtime, command: dict[str, Any]) -> actions.ActionDef:
+    lookup = rt.catalog.action_lookup(rt.db, command.get("namespace") or "")
+    return actions.adhoc.runnable(command["action"], lookup, workbook=command.get("workbook"))
+
+
+def _env(session: Session, execution_id: str) -> dict[str, Any]:
+    row = session.get(models.WorkflowExecution, execution_id)
+    return dict((row.params or {}).get("env") or {}) if row is not None else {}
+
+
+def _finish(
+    rt: step.Runtime, job: jobs.Job, command: dict[str, Any], outcome: actions.Outcome
+) -> None:
+    with rt.db.transaction() as session:
+        jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+        row = session.get(models.ActionExecution, command["action_execution_id"])
+        if row is None or row.state != "RUNNING":
+            return
+        _record(session, row, job.payload["execution_id"], outcome)
+
+
+def _record(
+    session: Session, row: models.ActionExecution, execution_id: str, outcome: actions.Outcome
+) -> None:
+    """Write the outcome on the row and hand it to the engine."""
+    match outcome:
+        case actions.Succeeded(result=result):
+            rows.update(session, row, output={"result": result})
+            step.enqueue_event(session, execution_id, events.ActionSucceeded(row.id, result))
+        case actions.Failed(message=message, data=data):
+            error = message if data is None else data
+            rows.update(session, row, output={"result": error}, state_info=message)
+            step.enqueue_event(session, execution_id, events.ActionFailed(row.id, error))
+        case actions.Pending():
+            rows.update(session, row, is_sync=False)
+        case actions.Cancelled():
+            pass

@@ -1,0 +1,148 @@
+"""The worker loop: claim due jobs, run them with bounded concurrency, keep leases alive.
+
+One loop serves the roles of its process: ``engine`` runs step jobs, ``executor`` runs
+action jobs. It sleeps until a commit notifies it (in-process for SQLite, ``LISTEN`` on
+PostgreSQL) or until the next timer is due, so the hot path has no polling latency.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+
+import anyio
+import anyio.to_thread
+
+from meltemi import errors
+from meltemi.engine import events
+from meltemi.store import jobs
+from meltemi.worker import executor, step
+
+log = logging.getLogger(__name__)
+
+KINDS = {"engine": step.STEP, "executor": step.ACTION}
+
+
+def owner_name() -> str:
+    """A lease owner name unique to this process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Worker:
+    """Claims and runs jobs until stopped."""
+
+    def __init__(
+        self, rt: step.Runtime, *, roles: tuple[str, ...] = ("engine", "executor")
+    ) -> None:
+        self.rt = rt
+        self.owner = owner_name()
+        self.kinds = tuple(KINDS[r] for r in roles if r in KINDS)
+        self.inflight: dict[int, jobs.Job] = {}
+        self.stopping = anyio.Event()
+        self._wake = anyio.Event()
+
+    async def run(self, until: Callable[[], bool] | None = None) -> None:
+        """Run until :meth:`stop` is called, or ``until()`` becomes true after a job."""
+        self._until = until
+        listener = self.rt.db.listener(jobs.CHANNEL)
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(self._heartbeats)
+                tg.start_soon(self._listen, listener)
+                await self._claim_loop(tg)
+                tg.cancel_scope.cancel()
+        finally:
+            listener.close()
+
+    def stop(self) -> None:
+        """Stop claiming; in-flight jobs finish first."""
+        self.stopping.set()
+        self._wake.set()
+
+    async def _claim_loop(self, tg: anyio.abc.TaskGroup) -> None:
+        limit = self.rt.settings.worker_concurrency
+        while not self.stopping.is_set():
+            free = limit - len(self.inflight)
+            claimed = await anyio.to_thread.run_sync(self._claim, free) if free > 0 else []
+            for job in claimed:
+                self.inflight[job.id] = job
+                tg.start_soon(self._run, job)
+            if len(claimed) < free or free <= 0:
+                await self._idle()
+        while self.inflight:
+            await self._idle()
+
+    def _claim(self, limit: int) -> list[jobs.Job]:
+        with self.rt.db.transaction() as session:
+            return jobs.claim(
+                session, self.owner, limit, self.rt.settings.lease_seconds, self.kinds
+            )
+
+    async def _idle(self) -> None:
+        wait = await anyio.to_thread.run_sync(self._seconds_until_next)
+        with anyio.move_on_after(wait):
+            await self._wake.wait()
+        self._wake = anyio.Event()
+
+    def _seconds_until_next(self) -> float:
+        with self.rt.db.transaction(readonly=True) as session:
+            due = jobs.seconds_until_next(session, self.kinds)
+        poll = self.rt.settings.poll_seconds
+        return poll if due is None else min(due, poll)
+
+    async def _listen(self, listener: object) -> None:
+        wait = listener.wait  # type: ignore[attr-defined]
+        while True:
+            if await anyio.to_thread.run_sync(wait, 0.5, abandon_on_cancel=True):
+                self._wake.set()
+
+    async def _run(self, job: jobs.Job) -> None:
+        try:
+            if job.kind == step.STEP:
+                await anyio.to_thread.run_sync(self._step, job)
+            else:
+                await executor.run_job(self.rt, job)
+        except errors.LeaseLost:
+            log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
+        except Exception:
+            log.exception("job failed", extra={"event": "job_failed", "job": job.id})
+            await anyio.to_thread.run_sync(self._retry, job)
+        finally:
+            self.inflight.pop(job.id, None)
+            self._wake.set()
+            if self._until is not None and self._until():
+                self.stop()
+
+    def _step(self, job: jobs.Job) -> None:
+        event = events.from_json(job.payload["event"])
+        step.apply(self.rt, job.payload["execution_id"], event, job=job)
+
+    def _retry(self, job: jobs.Job) -> None:
+        with self.rt.db.transaction() as session:
+            if job.exhausted:
+                log.error(
+                    "job dropped after retries", extra={"event": "job_dropped", "job": job.id}
+                )
+                jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+                return
+            delay = min(2.0**job.attempts, 60.0)
+            jobs.retry_later(session, job.id, job.lease_owner, job.lease_epoch, delay=delay)
+
+    async def _heartbeats(self) -> None:
+        lease = self.rt.settings.lease_seconds
+        while True:
+            await anyio.sleep(lease / 3)
+            held = list(self.inflight.values())
+            if held:
+                await anyio.to_thread.run_sync(self._extend, held, lease)
+
+    def _extend(self, held: list[jobs.Job], lease: float) -> None:
+        for job in held:
+            try:
+                with self.rt.db.transaction() as session:
+                    jobs.heartbeat(session, job.id, job.lease_owner, job.lease_epoch, lease)
+            except errors.LeaseLost:
+                log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})

@@ -1,0 +1,161 @@
+"""The projection of the engine's state onto the rows the API reads.
+
+The engine state (a JSON column) is the truth for decisions; the execution columns,
+task execution rows and action execution rows are written from it in the same
+transaction, only for what changed (entries of frozen state are compared by identity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from meltemi import actions
+from meltemi.engine import commands
+from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
+from meltemi.engine.states import TASK_DONE, WORKFLOW_DONE
+from meltemi.lang.spec import WorkflowSpec
+from meltemi.store import history, models, rows, task_executions
+from meltemi.store.db import Session
+
+_ENTITY = {"workflow_execution": "workflow", "task_execution": "task", "action_execution": "action"}
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def execution(session: Session, row: models.WorkflowExecution, state: ExecutionState) -> None:
+    """Write the execution's columns and its engine state."""
+    done = state.state in WORKFLOW_DONE
+    values: dict[str, Any] = {
+        "engine_state": state.to_json(),
+        "state": str(state.state),
+        "state_info": state.state_info,
+        "published_global": state.globals,
+        "output": state.output if done else {},
+    }
+    if done and row.finished_at is None:
+        values["finished_at"] = dt.datetime.now(dt.UTC)
+    rows.update(session, row, **values)
+
+
+def tasks(
+    session: Session,
+    row: models.WorkflowExecution,
+    spec: WorkflowSpec,
+    old: ExecutionState,
+    new: ExecutionState,
+) -> None:
+    """Upsert the task and action execution rows that changed in ``new``."""
+    for task in _changed(old.tasks, new.tasks):
+        task_executions.upsert(session, task.id, **_task_values(row, spec, task))
+    for action in _changed(old.actions, new.actions):
+        if action.kind == "action":
+            _upsert_action(session, row, new, action)
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Any]:
+    return (v for k, v in new.items() if old.get(k) is not v)
+
+
+def _task_values(
+    row: models.WorkflowExecution, spec: WorkflowSpec, task: TaskExecution
+) -> dict[str, Any]:
+    task_spec = spec.tasks.get(task.name)
+    is_workflow = task_spec is not None and task_spec.workflow is not None
+    return {
+        "workflow_execution_id": row.id,
+        "workflow_name": row.workflow_name,
+        "workflow_namespace": row.workflow_namespace,
+        "workflow_id": row.workflow_id,
+        "name": task.name,
+        "state": str(task.state),
+        "state_info": task.state_info,
+        "type": "WORKFLOW" if is_workflow else "ACTION",
+        "spec": {} if task_spec is None else task_spec.model_dump(mode="json", by_alias=True),
+        "published": task.published,
+        "result": task.result,
+        "processed": task.processed,
+        "runtime_context": _runtime_context(task),
+        "started_at": _time(task.created_at),
+        "finished_at": _time(task.finished_at) if task.state in TASK_DONE else None,
+    }
+
+
+def _runtime_context(task: TaskExecution) -> dict[str, Any]:
+    if not task.with_items:
+        return {}
+    return {"with_items": {"count": len(task.item_states), "concurrency": task.concurrency}}
+
+
+def _upsert_action(
+    session: Session, row: models.WorkflowExecution, state: ExecutionState, a: ActionExecution
+) -> None:
+    task = state.tasks.get(a.task_execution_id)
+    values: dict[str, Any] = {
+        "task_execution_id": a.task_execution_id,
+        "workflow_execution_id": row.id,
+        "name": a.name,
+        "task_name": task.name if task else None,
+        "workflow_name": row.workflow_name,
+        "workflow_namespace": row.workflow_namespace,
+        "state": str(a.state),
+        "state_info": a.state_info,
+        "input": actions.redact(a.name, dict(a.input or {})),
+        "output": None if a.state == "RUNNING" else {"result": a.output},
+        "attempt": a.attempt,
+        "item_index": a.item,
+        "accepted": a.state != "RUNNING",
+    }
+    existing = session.get(models.ActionExecution, a.id)
+    if existing is None:
+        rows.create(session, models.ActionExecution, id=a.id, **values)
+    elif existing.state == "RUNNING" or values["state"] != "RUNNING":
+        if values["state"] != "RUNNING":
+            values["finished_at"] = existing.finished_at or dt.datetime.now(dt.UTC)
+        rows.update(session, existing, **values)
+
+
+def history_events(
+    row: models.WorkflowExecution, records: Iterable[commands.HistoryRecord]
+) -> list[history.Event]:
+    """History events for the store from the engine's records."""
+    root = row.root_execution_id or row.id
+    return [
+        history.Event(
+            execution_id=row.id,
+            entity_kind=_ENTITY.get(r.entity, "workflow"),  # type: ignore[arg-type]
+            entity_id=r.entity_id,
+            name=r.name,
+            old_state=None if r.old_state is None else str(r.old_state),
+            new_state=str(r.new_state),
+            state_info=r.state_info,
+            root_execution_id=root,
+        )
+        for r in records
+    ]
+
+
+def family(session: Session, root_id: str) -> tuple[dict[str, Any], ...]:
+    """Every execution of the tree rooted at ``root_id``, as ``executions()`` shows them."""
+    model = models.WorkflowExecution
+    stmt = sa.select(model).where(sa.or_(model.id == root_id, model.root_execution_id == root_id))
+    return tuple(
+        {
+            "id": e.id,
+            "name": e.workflow_name,
+            "workflow_name": e.workflow_name,
+            "state": e.state,
+            "input": e.input,
+            "output": e.output,
+            "params": e.params,
+            "root_execution_id": e.root_execution_id,
+            "parent_task_execution_id": e.parent_task_execution_id,
+            "created_at": e.created_at.isoformat(),
+        }
+        for e in session.scalars(stmt)
+    )

@@ -1,0 +1,235 @@
+"""One engine step: the one transaction around ``decide()`` (DESIGN "Durability contract").
+
+Lock the execution row, apply one event, write the new state and its projection (task
+and action execution rows), turn the engine's commands into jobs, append history. The
+step either happens whole or not at all; replaying it enqueues nothing twice (jobs
+carry dedup keys derived from the engine's deterministic ids).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from meltemi import actions, engine, errors
+from meltemi.engine import commands, events
+from meltemi.engine.state import ExecutionState
+from meltemi.lang.spec import WorkflowSpec
+from meltemi.settings import Settings
+from meltemi.store import executions, history, jobs, models, rows
+from meltemi.store.db import Database, Session
+from meltemi.worker import catalog, project
+
+log = logging.getLogger(__name__)
+
+STEP = "step"
+ACTION = "action"
+
+
+@dataclasses.dataclass
+class Runtime:
+    """What every step and action run of one process shares."""
+
+    db: Database
+    settings: Settings
+    catalog: catalog.Catalog
+    cancels: dict[str, Callable[[], None]] = dataclasses.field(default_factory=dict)
+    """In-flight actions of this process by action execution id, for ``CancelAction``."""
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, db: Database, settings: Settings) -> Runtime:
+        """A runtime with the default action registry (std actions and plugins)."""
+        return cls(db=db, settings=settings, catalog=catalog.Catalog(actions.Registry.default()))
+
+
+def now() -> dt.datetime:
+    """The step's notion of now (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def enqueue_event(
+    session: Session,
+    execution_id: str,
+    event: events.Event,
+    *,
+    run_at: dt.datetime | None = None,
+    dedup_key: str | None = None,
+) -> None:
+    """Queue ``event`` for ``execution_id`` as a step job (in the caller's transaction)."""
+    payload = {"execution_id": execution_id, "event": events.to_json(event)}
+    jobs.enqueue(
+        session, STEP, payload, run_at=run_at, execution_id=execution_id, dedup_key=dedup_key
+    )
+    jobs.notify(session)
+
+
+def apply(
+    rt: Runtime, execution_id: str, event: events.Event, *, job: jobs.Job | None = None
+) -> engine.Decision | None:
+    """Apply ``event`` to execution ``execution_id`` in one transaction.
+
+    ``job``, the step job that carried the event, is completed in the same
+    transaction, so a step is never applied twice. Returns the decision, or ``None``
+    when the execution no longer exists.
+    """
+    with rt.db.transaction() as session:
+        if job is not None:
+            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+        try:
+            row = executions.lock_execution(session, execution_id)
+        except errors.NotFound:
+            log.warning("event for unknown execution", extra={"event": "step_orphan"})
+            return None
+        spec = workflow_spec(rt, session, row)
+        state = ExecutionState.from_json(row.engine_state)
+        decision = engine.decide(
+            spec, state, event, now(), executions=_family(rt, session, spec, row)
+        )
+        write(session, rt, row, spec, old=state, decision=decision)
+        return decision
+
+
+def workflow_spec(rt: Runtime, session: Session, row: models.WorkflowExecution) -> WorkflowSpec:
+    """The spec an execution runs, from its stored definition."""
+    if row.workflow_id is None:
+        raise errors.EngineError(f"Execution {row.id} has no workflow definition")
+    return rt.catalog.workflow(rows.get(session, models.WorkflowDefinition, row.workflow_id))
+
+
+def write(
+    session: Session,
+    rt: Runtime,
+    row: models.WorkflowExecution,
+    spec: WorkflowSpec,
+    *,
+    old: ExecutionState,
+    decision: engine.Decision,
+) -> None:
+    """Persist a decision: state, projection, history, and commands as jobs."""
+    new = decision.state
+    project.execution(session, row, new)
+    project.tasks(session, row, spec, old, new)
+    history.append(session, project.history_events(row, decision.history))
+    for command in decision.commands:
+        _carry_out(session, rt, row, command)
+
+
+def _carry_out(
+    session: Session, rt: Runtime, row: models.WorkflowExecution, command: engine.Command
+) -> None:
+    match command:
+        case commands.RunAction():
+            payload = {"execution_id": row.id, "command": dataclasses.asdict(command)}
+            jobs.enqueue(
+                session,
+                ACTION,
+                payload,
+                execution_id=row.id,
+                dedup_key=f"act:{command.action_execution_id}",
+            )
+            jobs.notify(session)
+        case commands.StartSubworkflow():
+            _start_child(session, rt, row, command)
+        case commands.SetTimer(at=at, event=event):
+            enqueue_event(session, row.id, event, run_at=at)
+        case commands.CancelAction(action_execution_id=action_id):
+            with rt.lock:
+                cancel = rt.cancels.get(action_id)
+            if cancel is not None:
+                cancel()
+        case commands.SignalChild(child_execution_id=child, event=event):
+            enqueue_event(session, child, event)
+        case commands.ExecutionFinished():
+            _notify_parent(session, command)
+
+
+def _notify_parent(session: Session, done: commands.ExecutionFinished) -> None:
+    if done.parent_task_execution_id is None:
+        return
+    task = session.get(models.TaskExecution, done.parent_task_execution_id)
+    if task is None:
+        log.warning("parent task vanished", extra={"event": "parent_missing"})
+        return
+    event = events.SubworkflowFinished(done.execution_id, done.state, done.output, done.state_info)
+    enqueue_event(session, task.workflow_execution_id, event, dedup_key=f"done:{done.execution_id}")
+
+
+def _start_child(
+    session: Session, rt: Runtime, parent: models.WorkflowExecution, cmd: commands.StartSubworkflow
+) -> None:
+    try:
+        definition = rt.catalog.find_workflow(
+            session, cmd.workflow, workbook=cmd.workbook, namespace=cmd.namespace
+        )
+        spec = rt.catalog.workflow(definition)
+        wf_input, params = _split_input(spec, cmd.input, cmd.params)
+        params["parent_task_execution_id"] = cmd.task_execution_id
+        state = engine.initial_state(
+            spec,
+            execution_id=cmd.child_execution_id,
+            input=wf_input,
+            params=params,
+            now=now(),
+            max_depth=rt.settings.max_subworkflow_depth,
+        )
+    except (errors.NotFound, errors.InputError, errors.ExpressionError) as exc:
+        reason = str(exc)
+        failed = events.SubworkflowFinished(
+            cmd.child_execution_id, "ERROR", {"result": reason}, reason
+        )
+        enqueue_event(session, parent.id, failed, dedup_key=f"done:{cmd.child_execution_id}")
+        return
+    create_execution(session, definition, spec, state, task_execution_id=cmd.task_execution_id)
+
+
+def _split_input(
+    spec: WorkflowSpec, given: Any, params: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Input keys the child declares stay input; the others become params."""
+    declared = {p.name for p in spec.input}
+    given = dict(given or {})
+    wf_input = {k: v for k, v in given.items() if k in declared}
+    extra = {k: v for k, v in given.items() if k not in declared}
+    return wf_input, {**extra, **dict(params or {})}
+
+
+def create_execution(
+    session: Session,
+    definition: models.WorkflowDefinition,
+    spec: WorkflowSpec,
+    state: ExecutionState,
+    *,
+    description: str = "",
+    task_execution_id: str | None = None,
+) -> models.WorkflowExecution:
+    """Store a new execution in its initial state and queue its ``StartExecution``."""
+    row = executions.create(
+        session,
+        id=state.id,
+        workflow_name=spec.name,
+        workflow_id=definition.id,
+        workflow_namespace=definition.namespace,
+        description=description,
+        state=state.state,
+        input=state.input,
+        params={**state.params, "namespace": definition.namespace},
+        parent_task_execution_id=task_execution_id,
+        root_execution_id=state.root_execution_id,
+        engine_state=state.to_json(),
+    )
+    enqueue_event(session, state.id, events.StartExecution(), dedup_key=f"start:{state.id}")
+    return row
+
+
+def _family(
+    rt: Runtime, session: Session, spec: WorkflowSpec, row: models.WorkflowExecution
+) -> tuple[dict[str, Any], ...]:
+    """A snapshot of related executions, loaded only for workflows calling ``executions()``."""
+    if not rt.catalog.uses_executions(spec):
+        return ()
+    return project.family(session, row.root_execution_id or row.id)
