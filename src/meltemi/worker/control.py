@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from meltemi import engine, errors
+import anyio
+
+from meltemi import actions, engine, errors
 from meltemi.engine import events
-from meltemi.store import definitions, environments, executions, models, rows
+from meltemi.store import definitions, environments, executions, jobs, models, rows
 from meltemi.store.db import Session
 from meltemi.worker import step
 
@@ -158,3 +160,47 @@ def delete_execution(rt: step.Runtime, execution_id: str) -> None:
                 f"Execution {execution_id} is {row.state}: cancel it before deleting"
             )
         rows.delete(session, row)
+
+
+def run_action(
+    rt: step.Runtime,
+    name: str,
+    input: dict[str, Any],  # noqa: A002 - Mistral's field name
+    *,
+    run_sync: bool,
+    save_result: bool = True,  # noqa: ARG001 - results are always kept
+    timeout: float | None = None,
+) -> str:
+    """Run an action outside any workflow; the action execution's id.
+
+    With ``run_sync`` the call returns once the action finished (its row holds the
+    output); otherwise it is queued for an executor. ``save_result`` is accepted for
+    Mistral compatibility: results are always kept. Raises
+    :class:`errors.ActionNotFound` for an unknown action.
+    """
+    actions.adhoc.runnable(name, rt.catalog.action_lookup(rt.db))
+    with rt.db.transaction() as session:
+        row = rows.create(
+            session,
+            models.ActionExecution,
+            name=name,
+            state="RUNNING",
+            input=actions.redact(name, dict(input)),
+            is_sync=run_sync,
+        )
+        command = {
+            "action_execution_id": row.id,
+            "task_execution_id": None,
+            "action": name,
+            "input": dict(input),
+            "timeout": timeout,
+        }
+        if not run_sync:
+            payload = {"execution_id": None, "command": command}
+            jobs.enqueue(session, step.ACTION, payload, dedup_key=f"act:{row.id}")
+            jobs.notify(session)
+    if run_sync:
+        from meltemi.worker import executor  # noqa: PLC0415 - avoids an import cycle
+
+        anyio.run(executor.run_command, rt, None, command, None)
+    return str(command["action_execution_id"])

@@ -33,8 +33,14 @@ class Prepared:
 
 async def run_job(rt: step.Runtime, job: jobs.Job) -> None:
     """Carry out one ``action`` job held by this process."""
-    command = job.payload["command"]
-    prepared = await _to_thread(_start, rt, job, command)
+    await run_command(rt, job.payload["execution_id"], job.payload["command"], job)
+
+
+async def run_command(
+    rt: step.Runtime, execution_id: str | None, command: dict[str, Any], job: jobs.Job | None
+) -> None:
+    """Run one action command; ``job`` (if any) is completed with its outcome."""
+    prepared = await _to_thread(_start, rt, execution_id, command, job)
     if prepared is None:
         return
     action_id = command["action_execution_id"]
@@ -47,7 +53,7 @@ async def run_job(rt: step.Runtime, job: jobs.Job) -> None:
     finally:
         with rt.lock:
             rt.cancels.pop(action_id, None)
-    await _to_thread(_finish, rt, job, command, outcome)
+    await _to_thread(_finish, rt, execution_id, command, outcome, job)
 
 
 async def _to_thread(fn: Any, *args: Any) -> Any:
@@ -56,25 +62,35 @@ async def _to_thread(fn: Any, *args: Any) -> Any:
     return await anyio.to_thread.run_sync(fn, *args)
 
 
-def _start(rt: step.Runtime, job: jobs.Job, command: dict[str, Any]) -> Prepared | None:
-    execution_id = job.payload["execution_id"]
+def _done(session: Session, job: jobs.Job | None) -> None:
+    if job is not None:
+        jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+
+
+def _start(
+    rt: step.Runtime, execution_id: str | None, command: dict[str, Any], job: jobs.Job | None
+) -> Prepared | None:
     action_id = command["action_execution_id"]
     with rt.db.transaction() as session:
         row = session.get(models.ActionExecution, action_id)
         if row is None or row.state != "RUNNING":
-            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            _done(session, job)
             return None
         if row.started_at is not None:
             log.warning("action interrupted", extra={"event": "action_interrupted"})
-            step.enqueue_event(session, execution_id, events.ActionInterrupted(action_id))
-            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            if execution_id is not None:
+                step.enqueue_event(session, execution_id, events.ActionInterrupted(action_id))
+            else:
+                state_info = "Interrupted by a crash; not run again"
+                rows.update(session, row, state="ERROR", state_info=state_info)
+            _done(session, job)
             return None
         rows.update(session, row, started_at=dt.datetime.now(dt.UTC))
         try:
             definition = _resolve(rt, command)
         except errors.ActionError as exc:
             _record(session, row, execution_id, actions.Failed(str(exc), exc.data))
-            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+            _done(session, job)
             return None
         env = _env(session, execution_id)
     ctx = actions.ActionContext(
@@ -84,7 +100,7 @@ def _start(rt: step.Runtime, job: jobs.Job, command: dict[str, Any]) -> Prepared
         env=env,
         settings=rt.settings,
     )
-    return Prepared(definition, ctx, dict(command["input"] or {}), command["timeout"])
+    return Prepared(definition, ctx, dict(command["input"] or {}), command.get("timeout"))
 
 
 def _resolve(rt: step.Runtime, command: dict[str, Any]) -> actions.ActionDef:
@@ -92,34 +108,53 @@ def _resolve(rt: step.Runtime, command: dict[str, Any]) -> actions.ActionDef:
     return actions.adhoc.runnable(command["action"], lookup, workbook=command.get("workbook"))
 
 
-def _env(session: Session, execution_id: str) -> dict[str, Any]:
+def _env(session: Session, execution_id: str | None) -> dict[str, Any]:
+    if execution_id is None:
+        return {}
     row = session.get(models.WorkflowExecution, execution_id)
     return dict((row.params or {}).get("env") or {}) if row is not None else {}
 
 
 def _finish(
-    rt: step.Runtime, job: jobs.Job, command: dict[str, Any], outcome: actions.Outcome
+    rt: step.Runtime,
+    execution_id: str | None,
+    command: dict[str, Any],
+    outcome: actions.Outcome,
+    job: jobs.Job | None,
 ) -> None:
     with rt.db.transaction() as session:
-        jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
+        _done(session, job)
         row = session.get(models.ActionExecution, command["action_execution_id"])
         if row is None or row.state != "RUNNING":
             return
-        _record(session, row, job.payload["execution_id"], outcome)
+        _record(session, row, execution_id, outcome)
 
 
 def _record(
-    session: Session, row: models.ActionExecution, execution_id: str, outcome: actions.Outcome
+    session: Session,
+    row: models.ActionExecution,
+    execution_id: str | None,
+    outcome: actions.Outcome,
 ) -> None:
-    """Write the outcome on the row and hand it to the engine."""
+    """Write the outcome on the row and hand it to the engine (when in a workflow).
+
+    Inside a workflow the engine's projection sets the row's final state; an action
+    run on its own (``execution_id`` is ``None``) gets it here.
+    """
+    standalone = execution_id is None
     match outcome:
         case actions.Succeeded(result=result):
-            rows.update(session, row, output={"result": result})
-            step.enqueue_event(session, execution_id, events.ActionSucceeded(row.id, result))
+            final = {"state": "SUCCESS", "accepted": True} if standalone else {}
+            rows.update(session, row, output={"result": result}, **final)
+            if execution_id is not None:
+                event: events.Event = events.ActionSucceeded(row.id, result)
+                step.enqueue_event(session, execution_id, event)
         case actions.Failed(message=message, data=data):
             error = message if data is None else data
-            rows.update(session, row, output={"result": error}, state_info=message)
-            step.enqueue_event(session, execution_id, events.ActionFailed(row.id, error))
+            final = {"state": "ERROR", "accepted": True} if standalone else {}
+            rows.update(session, row, output={"result": error}, state_info=message, **final)
+            if execution_id is not None:
+                step.enqueue_event(session, execution_id, events.ActionFailed(row.id, error))
         case actions.Pending():
             rows.update(session, row, is_sync=False)
         case actions.Cancelled():
