@@ -11,9 +11,9 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from meltemi.cli import run, validate
+from meltemi.cli import run, server, validate
 
-COMMANDS: dict[str, ModuleType] = {"run": run, "validate": validate}
+COMMANDS: dict[str, ModuleType] = {"run": run, "server": server, "validate": validate}
 """Subcommand name -> module with ``add_parser`` and ``run``."""
 
 

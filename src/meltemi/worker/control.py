@@ -7,6 +7,7 @@ through :mod:`meltemi.worker.step`; none contains workflow logic.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import anyio
@@ -32,21 +33,43 @@ def start_execution(
     Raises :class:`errors.NotFound` (workflow, environment) and
     :class:`errors.InputError` synchronously: nothing is created then.
     """
-    params = dict(params or {})
     with rt.db.transaction() as session:
-        definition = definitions.get_workflow(session, workflow_identifier, namespace)
-        spec = rt.catalog.workflow(definition)
-        params["env"] = _environment(session, params.get("env"))
-        state = engine.initial_state(
-            spec,
-            execution_id=models.new_id(),
-            input=input or {},
+        return start_in(
+            session,
+            rt,
+            workflow_identifier=workflow_identifier,
+            namespace=namespace,
+            input=input,
             params=params,
-            now=step.now(),
-            max_depth=rt.settings.max_subworkflow_depth,
+            description=description,
         )
-        step.create_execution(session, definition, spec, state, description=description)
-        return state.id
+
+
+def start_in(
+    session: Session,
+    rt: step.Runtime,
+    *,
+    workflow_identifier: str,
+    namespace: str = "",
+    input: dict[str, Any] | None = None,  # noqa: A002 - Mistral's field name
+    params: dict[str, Any] | None = None,
+    description: str = "",
+) -> str:
+    """:func:`start_execution` inside the caller's transaction (e.g. a cron tick)."""
+    params = dict(params or {})
+    definition = definitions.get_workflow(session, workflow_identifier, namespace)
+    spec = rt.catalog.workflow(definition)
+    params["env"] = _environment(session, params.get("env"))
+    state = engine.initial_state(
+        spec,
+        execution_id=models.new_id(),
+        input=input or {},
+        params=params,
+        now=step.now(),
+        max_depth=rt.settings.max_subworkflow_depth,
+    )
+    step.create_execution(session, definition, spec, state, description=description)
+    return state.id
 
 
 def _environment(session: Session, env: Any) -> dict[str, Any]:
@@ -204,3 +227,16 @@ def run_action(
 
         anyio.run(executor.run_command, rt, None, command, None)
     return str(command["action_execution_id"])
+
+
+class Controller:
+    """The control functions bound to one runtime: what the API holds on ``app.state``."""
+
+    def __init__(self, rt: step.Runtime) -> None:
+        self.rt = rt
+        self.start_execution = functools.partial(start_execution, rt)
+        self.set_execution_state = functools.partial(set_execution_state, rt)
+        self.rerun_task = functools.partial(rerun_task, rt)
+        self.complete_action = functools.partial(complete_action, rt)
+        self.run_action = functools.partial(run_action, rt)
+        self.delete_execution = functools.partial(delete_execution, rt)
