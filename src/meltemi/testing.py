@@ -9,23 +9,34 @@ sub-workflows in memory, and fires timers by advancing a :class:`FakeClock`::
     assert record.sequence == ["fetch", "recover"]
 
 Scripted outcomes, by task name, one per action run (attempts and items in order):
-``{"output": value}``, ``{"error": value}``, or ``{"interrupt": True}`` (the worker
-crashed mid-action). Unscripted actions use the fakes in :data:`FAKE_ACTIONS`.
+``{"output": value}``, ``{"error": value}``, ``{"interrupt": True}`` (the worker
+crashed mid-action) or ``{"pending": True}`` (an asynchronous start, answered later
+with :meth:`Driver.complete`, as a person completing a human step would). Unscripted
+actions run the real definitions given in ``actions=`` (your plugins), else the fakes
+in :data:`FAKE_ACTIONS`; asynchronous std actions stay pending.
+
+For action plugin authors: :func:`action_context` (a context as the worker builds it),
+:func:`call_action` (run one action through the worker's runner) and
+:class:`ScriptedAction` (a fake action answering from a script, recording its calls).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from meltemi import engine, errors
+import anyio
+
+from meltemi import actions, engine, errors
 from meltemi.engine import commands, events
 from meltemi.engine.commands import Command, HistoryRecord
 from meltemi.lang.spec import WorkflowSpec
+from meltemi.settings import Settings
 
 Outcome = Mapping[str, Any]
 
@@ -85,6 +96,9 @@ FAKE_ACTIONS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 }
 """Tiny pure fakes of std actions; ``std.sleep`` is simulated with the fake clock."""
 
+ASYNC_FAKES = frozenset({"std.async_noop", "std.mistral_http"})
+"""Asynchronous std actions: the driver leaves them pending (see :meth:`Driver.complete`)."""
+
 
 @dataclasses.dataclass
 class Record:
@@ -140,8 +154,12 @@ class Driver:
         workflows: Mapping[str, WorkflowSpec] | None = None,
         clock: FakeClock | None = None,
         max_depth: int = 20,
+        actions: Mapping[str, actions.ActionDef] | None = None,
     ) -> None:
         self.root_spec = spec
+        self.actions = dict(actions or {})
+        self.pending: dict[str, tuple[str, str]] = {}
+        """Action execution id -> (execution id, task name) of unanswered async actions."""
         self.clock = clock or FakeClock()
         self.workflows = dict(workflows or {})
         self.scripts = {k: list(v) for k, v in (results or {}).items()}
@@ -210,9 +228,14 @@ class Driver:
 
     def _step(self, execution_id: str, event: events.Event) -> None:
         state = self.states[execution_id]
-        snapshot = [_view(s) for k, s in self.states.items() if k != execution_id]
+        others = [s for k, s in self.states.items() if k != execution_id]
         decision = engine.decide(
-            self.specs[execution_id], state, event, self.clock.now(), executions=snapshot
+            self.specs[execution_id],
+            state,
+            event,
+            self.clock.now(),
+            executions=[_view(s) for s in others],
+            child_tasks=[t for s in others for t in engine.task_records(s)],
         )
         self.states[execution_id] = decision.state
         self.history.extend(decision.history)
@@ -244,13 +267,47 @@ class Driver:
     def _run_action(self, execution_id: str, command: commands.RunAction) -> None:
         script = self.scripts.get(command.task_name)
         if script:
-            self.queue.append((execution_id, _scripted(command, script.pop(0))))
+            self._answer(execution_id, command, _scripted(command, script.pop(0)))
             return
         if command.action == "std.sleep":
             seconds = float(command.input.get("seconds", 0))
             self._later(execution_id, seconds, events.ActionSucceeded(command.action_execution_id))
             return
+        if command.action in self.actions:
+            definition = self.actions[command.action]
+            self._answer(execution_id, command, _run_real(definition, command, self.root_id))
+            return
+        if command.action in ASYNC_FAKES:
+            self._answer(execution_id, command, None)
+            return
         self.queue.append((execution_id, _fake(command)))
+
+    def _answer(
+        self, execution_id: str, command: commands.RunAction, event: events.Event | None
+    ) -> None:
+        if event is None:  # an asynchronous start: answered later through complete()
+            self.pending[command.action_execution_id] = (execution_id, command.task_name)
+            return
+        self.queue.append((execution_id, event))
+
+    def complete(self, task_name: str, output: Any = None, *, error: Any = None) -> None:
+        """Answer the pending (asynchronous) action of task ``task_name``, as
+        ``PUT /v2/action_executions/{id}`` would: with ``output``, or as failed with
+        ``error`` when given. Call :meth:`run` afterwards to carry on.
+
+        Raises:
+            errors.EngineError: no action of that task is pending.
+        """
+        found = [k for k, (_, name) in self.pending.items() if name == task_name]
+        if not found:
+            raise errors.EngineError(f"no pending action for task {task_name!r}")
+        execution_id, _ = self.pending.pop(found[0])
+        event: events.Event = (
+            events.ActionSucceeded(found[0], output)
+            if error is None
+            else events.ActionFailed(found[0], error)
+        )
+        self.queue.append((execution_id, event))
 
     def _start_child(self, parent_id: str, command: commands.StartSubworkflow) -> None:
         spec = self._resolve(command.workflow, command.workbook)
@@ -310,8 +367,10 @@ def _view(state: engine.ExecutionState) -> dict[str, Any]:
     }
 
 
-def _scripted(command: commands.RunAction, outcome: Outcome) -> events.Event:
+def _scripted(command: commands.RunAction, outcome: Outcome) -> events.Event | None:
     action_id = command.action_execution_id
+    if outcome.get("pending"):
+        return None
     if outcome.get("interrupt"):
         return events.ActionInterrupted(action_id)
     if "error" in outcome:
@@ -330,6 +389,31 @@ def _fake(command: commands.RunAction) -> events.Event:
         return events.ActionSucceeded(action_id, fake(command.input))
     except errors.ActionError as exc:
         return events.ActionFailed(action_id, exc.data)
+
+
+def _run_real(
+    definition: actions.ActionDef, command: commands.RunAction, execution_id: str
+) -> events.Event | None:
+    ctx = action_context(
+        execution_id=execution_id,
+        task_id=command.task_execution_id,
+        action_execution_id=command.action_execution_id,
+    )
+    run = functools.partial(
+        actions.run_action, definition, command.input, ctx, timeout=command.timeout
+    )
+    return _event_of(command.action_execution_id, anyio.run(run))
+
+
+def _event_of(action_id: str, outcome: actions.Outcome) -> events.Event | None:
+    match outcome:
+        case actions.Succeeded(result=result):
+            return events.ActionSucceeded(action_id, result)
+        case actions.Failed(message=message, data=data):
+            return events.ActionFailed(action_id, message if data is None else data)
+        case actions.Cancelled():
+            return events.ActionFailed(action_id, "Action cancelled")
+    return None  # Pending: answered later through Driver.complete()
 
 
 def load(text: str) -> tuple[WorkflowSpec, dict[str, WorkflowSpec]]:
@@ -355,11 +439,14 @@ def run_until_done(
     workflows: Mapping[str, WorkflowSpec] | None = None,
     workflow_name: str | None = None,
     clock: FakeClock | None = None,
+    actions: Mapping[str, actions.ActionDef] | None = None,
 ) -> Record:
     """Run a workflow in memory until it finishes or pauses (see module docstring).
 
     ``workflows`` are extra specs sub-workflows may name; a text's own workflows
     are known too. ``workflow_name`` picks which workflow of the text to run.
+    ``actions`` are real definitions (e.g. your plugins, ``actions.definition_of(fn)``)
+    run by name through the worker's runner; call from synchronous code only.
     """
     known = dict(workflows or {})
     if isinstance(spec_or_text, str):
@@ -368,6 +455,118 @@ def run_until_done(
         spec = known[workflow_name] if workflow_name else spec
     else:
         spec = spec_or_text
-    driver = Driver(spec, results=results, workflows=known, clock=clock)
+    driver = Driver(spec, results=results, workflows=known, clock=clock, actions=actions)
     driver.start(input or {}, params)
     return driver.run()
+
+
+# -- Fakes for action plugin authors ------------------------------------------------
+
+FAKE_EXECUTION_ID = "00000000-0000-4000-8000-00000000e001"
+FAKE_TASK_ID = "00000000-0000-4000-8000-00000000f001"
+FAKE_ACTION_EXECUTION_ID = "00000000-0000-4000-8000-00000000a001"
+
+
+def action_context(
+    *,
+    env: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
+    execution_id: str | None = FAKE_EXECUTION_ID,
+    task_id: str | None = FAKE_TASK_ID,
+    action_execution_id: str | None = FAKE_ACTION_EXECUTION_ID,
+    workflow_name: str | None = "test_workflow",
+) -> actions.ActionContext:
+    """An :class:`~meltemi.actions.ActionContext` like the worker builds for a task's
+    action: fixed fake ids, the callback URL of the action execution, ``env`` and
+    ``settings`` (defaults: empty, :class:`Settings` defaults), a fresh cancellation."""
+    settings = settings or Settings()
+    callback = None
+    if action_execution_id is not None:
+        base = f"http://{settings.host}:{settings.port}/v2"
+        callback = f"{base}/action_executions/{action_execution_id}"
+    return actions.ActionContext(
+        execution_id=execution_id,
+        task_id=task_id,
+        action_execution_id=action_execution_id,
+        workflow_name=workflow_name,
+        callback_url=callback,
+        env=dict(env or {}),
+        settings=settings,
+    )
+
+
+async def call_action(
+    action: actions.ActionDef | Callable[..., Any],
+    input: Mapping[str, Any] | None = None,  # noqa: A002 - Mistral's word
+    *,
+    ctx: actions.ActionContext | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 - the task's timeout, as the worker applies it
+) -> actions.Outcome:
+    """Run an action (an ``@action`` function or class, or an ActionDef) as the worker
+    does: input checked against its signature, ``timeout``, cancellation, result size.
+
+    Returns ``Succeeded(result)``, ``Failed(message, data, timed_out)``, ``Pending()``
+    or ``Cancelled()``; never raises for what the action does. ``ctx`` defaults to
+    :func:`action_context`.
+    """
+    definition = action if isinstance(action, actions.ActionDef) else actions.definition_of(action)
+    return await actions.run_action(
+        definition, dict(input or {}), ctx or action_context(), timeout=timeout
+    )
+
+
+def call_action_sync(
+    action: actions.ActionDef | Callable[..., Any],
+    input: Mapping[str, Any] | None = None,  # noqa: A002 - Mistral's word
+    *,
+    ctx: actions.ActionContext | None = None,
+    timeout: float | None = None,
+) -> actions.Outcome:
+    """:func:`call_action` from synchronous code (starts its own event loop)."""
+    return anyio.run(functools.partial(call_action, action, input, ctx=ctx, timeout=timeout))
+
+
+@dataclasses.dataclass
+class ScriptedAction:
+    """A fake action answering from a script, one outcome per call, recording its calls.
+
+    Outcomes as for :func:`run_until_done`: ``{"output": value}``, ``{"error": value}``
+    (fails with ``value`` as error data) or ``{"pending": True}`` (an asynchronous
+    start). It accepts any input. Register :attr:`definition` where a real action
+    would go (a ``Registry``, ``run_until_done(actions=...)``)::
+
+        sms = ScriptedAction("sms.send", [{"output": {"id": 1}}, {"error": "down"}])
+        registry.add(sms.definition)
+        ...
+        assert sms.calls == [{"to": "+30...", "text": "..."}, ...]
+    """
+
+    name: str
+    script: list[Outcome]
+    calls: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    """The input of every call, in order."""
+    contexts: list[actions.ActionContext] = dataclasses.field(default_factory=list)
+    """The context of every call, in order."""
+
+    @property
+    def definition(self) -> actions.ActionDef:
+        """The runnable definition of this fake (accepts any input)."""
+        signature = actions.Signature(params=(), var_keyword="input")
+        return actions.ActionDef(
+            name=self.name, signature=signature, invoke=self._invoke, description="scripted"
+        )
+
+    async def _invoke(self, given: dict[str, Any], ctx: actions.ActionContext) -> Any:
+        self.calls.append(dict(given))
+        self.contexts.append(ctx)
+        if len(self.calls) > len(self.script):
+            raise errors.ActionError(
+                f"{self.name}: no scripted outcome left for call {len(self.calls)}"
+            )
+        outcome = self.script[len(self.calls) - 1]
+        if outcome.get("pending"):
+            return actions.Pending()
+        if "error" in outcome:
+            error = outcome["error"]
+            raise errors.ActionError(str(error), data=error)
+        return outcome.get("output")

@@ -20,6 +20,7 @@ SAMPLES: list[events.Event] = [
     events.Resume({"k": "v"}),
     events.Cancel("stop"),
     events.RerunTask("t1", reset=False, env=None),
+    events.SkipTask("t1", {"k": "v"}),
 ]
 
 

@@ -97,14 +97,20 @@ def rehearse(path: Path) -> None:
         driver.run(timers=False)
         driver.send(events.Cancel())
     check(driver.run(), expect, clock, start)
-    if "resume" in case:
-        driver.send(events.Resume(case["resume"].get("env")))
-        check(driver.run(), case["resume"]["expect"], clock, start)
-    if "rerun" in case:
-        rerun = case["rerun"]
-        task = driver.root.task_executions(rerun["task"])[-1]
-        driver.send(events.RerunTask(task.id, reset=rerun.get("reset", True)))
-        check(driver.run(), rerun["expect"], clock, start)
+    for key in ("resume", "rerun", "skip"):
+        if key in case:
+            driver.send(_follow_up(driver, key, case[key]))
+            check(driver.run(), case[key]["expect"], clock, start)
+
+
+def _follow_up(driver: Driver, key: str, step: Mapping[str, Any]) -> events.Event:
+    """The event of a rehearsal's ``resume``, ``rerun`` or ``skip`` block."""
+    if key == "resume":
+        return events.Resume(step.get("env"))
+    task = driver.root.task_executions(step["task"])[-1]
+    if key == "skip":
+        return events.SkipTask(task.id, env=step.get("env"))
+    return events.RerunTask(task.id, reset=step.get("reset", True), env=step.get("env"))
 
 
 FILES = sorted(CASES.glob("*.yaml"))

@@ -37,6 +37,9 @@ class RunAction:
     workbook: str | None = None
     """Workbook of the calling workflow, for local ad-hoc action names."""
     namespace: str = ""
+    target: str | None = None
+    """The task's evaluated ``target`` (Mistral's executor target): a worker serving
+    that target may pick the action; ``None``: any worker."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from meltemi.engine import facts
 from meltemi.engine.state import TaskExecution
 from meltemi.engine.step import Evaluator, Step
 from meltemi.expr.context import Context
-from meltemi.lang.spec import OnClause, Publish, TaskSpec, WorkflowSpec
+from meltemi.lang.spec import Publish, TaskSpec, WorkflowSpec
 
 
 def check_input(spec: WorkflowSpec, given: Mapping[str, Any]) -> None:
@@ -47,6 +47,17 @@ def apply_defaults(
                 f"Invalid default of input '{param.name}' of workflow '{spec.name}': {exc}",
                 field=param.name,
             ) from None
+    return result
+
+
+def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated with ``extra``, merging nested dicts (``extra`` wins)."""
+    result = dict(base)
+    for key, value in extra.items():
+        old = result.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            value = merge(old, value)
+        result[key] = value
     return result
 
 
@@ -110,25 +121,28 @@ def task_input(step: Step, spec: TaskSpec, task: TaskExecution, item: int | None
     return dict(value)
 
 
-def _clauses(spec: TaskSpec, succeeded: bool) -> tuple[OnClause | None, ...]:
-    if succeeded:
-        return (spec.on_success, spec.on_complete)
-    return (spec.on_error, spec.on_complete)
+def _blocks(spec: TaskSpec, state: str) -> list[Publish]:
+    """The publish blocks of a task that ended in ``state``, in evaluation order."""
+    own = {"SUCCESS": spec.publish, "ERROR": spec.publish_on_error, "SKIPPED": spec.publish_on_skip}
+    clause = {"SUCCESS": spec.on_success, "ERROR": spec.on_error, "SKIPPED": spec.on_skip}
+    # why: Mistral merges on-complete's publish for a skipped task too.
+    clauses = (clause[state], spec.on_complete)
+    return [own[state], *(c.publish for c in clauses if c is not None)]
 
 
 def publish(
-    step: Step, spec: TaskSpec, task: TaskExecution, succeeded: bool
+    step: Step, spec: TaskSpec, task: TaskExecution, state: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Evaluate what the finished ``task`` publishes: ``(branch, global)`` variables.
+    """Evaluate what ``task``, ended in ``state`` (SUCCESS, ERROR or SKIPPED), publishes:
+    ``(branch, global)`` variables.
 
-    The task's ``publish`` (or ``publish-on-error``), then the ``publish`` of the
-    matching ``on-*`` clauses, each seeing what was published before it.
+    The task's ``publish`` (``publish-on-error``, ``publish-on-skip``), then the
+    ``publish`` of the matching ``on-*`` clause and of ``on-complete``, each seeing what
+    was published before it.
     """
     branch: dict[str, Any] = {}
     global_: dict[str, Any] = {}
-    blocks = [spec.publish if succeeded else spec.publish_on_error]
-    blocks += [c.publish for c in _clauses(spec, succeeded) if c is not None]
-    for block in blocks:
+    for block in _blocks(spec, state):
         if not block.empty:
             _publish_block(step, task, block, branch, global_)
     return branch, global_
@@ -153,11 +167,14 @@ def _publish_block(
                 ) from None
 
 
+_ENDED = frozenset({"SUCCESS", "ERROR", "SKIPPED"})
+
+
 def final_context(step: Step) -> dict[str, Any]:
     """The merged branch context of the end tasks (finished, nothing fired after them)."""
     result: dict[str, Any] = {}
     for task in step.tasks.values():
-        if not task.fired and task.state in ("SUCCESS", "ERROR"):
+        if not task.fired and task.state in _ENDED:
             result.update(facts.outbound(task))
     return result
 

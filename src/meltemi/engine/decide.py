@@ -75,14 +75,24 @@ def decide(
     now: datetime,
     *,
     executions: Sequence[Mapping[str, Any]] = (),
+    child_tasks: Sequence[Mapping[str, Any]] = (),
     evaluate: Evaluator | None = None,
 ) -> Decision:
     """Apply ``event`` to ``state``: the new state, commands and history records.
 
     ``executions`` is a snapshot of related executions for ``executions()``;
+    ``child_tasks`` a snapshot of the task executions of other executions (at least the
+    sub-workflows below this one; see :func:`facts.task_records`) for ``tasks()``;
     ``evaluate`` replaces the expression evaluator (tests). Pure: no I/O, no clock.
     """
-    step = Step(spec, state, now, evaluate or default_evaluator(), executions)
+    step = Step(
+        spec,
+        state,
+        now,
+        evaluate or default_evaluator(),
+        executions=executions,
+        child_tasks=child_tasks,
+    )
     HANDLERS[type(event)](step, event)
     settle(step)
     return step.decision()
@@ -255,8 +265,8 @@ def _on_pause(step: Step, _event: events.Pause) -> None:
 def _on_resume(step: Step, event: events.Resume) -> None:
     if step.wf.state != W.PAUSED:
         return
-    if event.env is not None:
-        step.update(env=dict(event.env), params={**step.wf.params, "env": dict(event.env)})
+    if not _merge_env(step, event.env):
+        return
     step.set_workflow_state(W.RUNNING)
     for action in step.actions.values():
         if action.kind == "workflow" and action.state == ActionState.RUNNING:
@@ -268,6 +278,22 @@ def _on_resume(step: Step, event: events.Resume) -> None:
     step.update(deferred=())
     if fired and step.is_running():
         tasks.guarded(step, fired[0].task_execution_id, lambda s, _t: direct.apply(s, fired))
+
+
+def _merge_env(step: Step, env: Mapping[str, Any] | None) -> bool:
+    """Merge ``env`` into the execution's env and evaluate it as at start (unless
+    ``evaluate_env`` is false). False when that failed and the execution failed."""
+    if not env:
+        return True
+    merged = dataflow.merge(step.wf.env, env)
+    step.update(env=merged)
+    try:
+        merged = dataflow.evaluate_env(step, merged)
+    except errors.EngineError as exc:
+        lifecycle.fail(step, str(exc))
+        return False
+    step.update(env=merged, params={**step.wf.params, "env": merged})
+    return True
 
 
 def _signal(child: str, event: events.Event) -> Any:
@@ -282,24 +308,42 @@ def _on_cancel(step: Step, event: events.Cancel) -> None:
     lifecycle.cancel(step, event.state_info)
 
 
-def _on_rerun(step: Step, event: events.RerunTask) -> None:
-    task = step.tasks.get(event.task_execution_id)
+def _revivable(step: Step, task_id: str, verb: str) -> TaskExecution:
+    """The task in ERROR that a rerun or skip names; EngineError when it can not."""
+    task = step.tasks.get(task_id)
     if task is None or task.state != TaskState.ERROR:
+        found = "no such task execution" if task is None else f"it is {task.state}"
         raise errors.EngineError(
-            f"Only a task execution in ERROR can be rerun: {event.task_execution_id}"
+            f"Only a task execution in ERROR can be {verb}: {task_id} ({found})"
         )
-    if step.wf.state in (W.SUCCESS, W.CANCELLED):
+    if step.wf.state in (W.SUCCESS, W.CANCELLED, W.PAUSED):
         raise errors.EngineError(
-            f"Execution {step.wf.id} is {step.wf.state}: it can not rerun tasks"
+            f"Execution {step.wf.id} is {step.wf.state}: it can not have tasks {verb}"
         )
-    if event.env is not None:
-        step.update(env=dict(event.env), params={**step.wf.params, "env": dict(event.env)})
+    return task
+
+
+def _revive(step: Step, env: Mapping[str, Any] | None) -> bool:
+    """Bring a failed execution back to RUNNING with ``env`` merged; False if that failed."""
     if step.wf.state != W.RUNNING:
         step.set_workflow_state(W.RUNNING, None, output={})
+    return _merge_env(step, env)
+
+
+def _on_rerun(step: Step, event: events.RerunTask) -> None:
+    task = _revivable(step, event.task_execution_id, "rerun")
+    if not _revive(step, event.env):
+        return
     task = step.put_task(_reset(task, event.reset))
     tasks.guarded(
         step, task.id, lambda s, t: tasks.run(s, t, reset=event.reset or not t.with_items)
     )
+
+
+def _on_skip(step: Step, event: events.SkipTask) -> None:
+    task = _revivable(step, event.task_execution_id, "skipped")
+    if _revive(step, event.env):
+        tasks.guarded(step, task.id, tasks.skip)
 
 
 def _reset(task: TaskExecution, reset: bool) -> TaskExecution:
@@ -324,4 +368,5 @@ HANDLERS: Mapping[type, Handler] = {
     events.Resume: _on_resume,
     events.Cancel: _on_cancel,
     events.RerunTask: _on_rerun,
+    events.SkipTask: _on_skip,
 }

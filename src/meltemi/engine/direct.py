@@ -45,19 +45,30 @@ def start(step: Step) -> None:
 
 def process(step: Step, task: TaskExecution) -> None:
     """Evaluate the finished task's transitions and act on those that fire."""
-    spec = step.task_spec(task.name)
-    ok = task.state == TaskState.SUCCESS
     if task.state == TaskState.CANCELLED:
         step.put_task(dataclasses.replace(task, processed=True))
         return
-    data = {**facts.base_data(step), **facts.outbound(task)}
-    ctx = facts.context(step, data, task.name)
-    main = spec.on_success if ok else spec.on_error
-    fired = _fire(step, task, main, ctx)
-    handled = bool(fired) and not ok
-    fired += _fire(step, task, spec.on_complete, ctx)
+    ctx = facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
+    if task.state == TaskState.SKIPPED:
+        fired, handled = _fire_skipped(step, task, ctx), False
+    else:
+        fired, handled = _fire_completed(step, task, ctx)
     task = step.put_task(dataclasses.replace(task, processed=True, error_handled=handled))
     apply(step, fired)
+
+
+def _fire_completed(step: Step, task: TaskExecution, ctx: Any) -> tuple[list[Fired], bool]:
+    spec = step.task_spec(task.name)
+    ok = task.state == TaskState.SUCCESS
+    fired = _fire(step, task, spec.on_success if ok else spec.on_error, ctx)
+    handled = bool(fired) and not ok
+    return fired + _fire(step, task, spec.on_complete, ctx), handled
+
+
+def _fire_skipped(step: Step, task: TaskExecution, ctx: Any) -> list[Fired]:
+    # why: Mistral follows on-success when no on-skip transition fires, never on-complete.
+    spec = step.task_spec(task.name)
+    return _fire(step, task, spec.on_skip, ctx) or _fire(step, task, spec.on_success, ctx)
 
 
 def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Any) -> list[Fired]:

@@ -117,6 +117,20 @@ class RerunTask:
     env: Mapping[str, Any] | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class SkipTask:
+    """Skip task execution ``task_execution_id``, which is in ERROR (API ``PUT
+    /v2/tasks/{id}`` with ``state: SKIPPED``).
+
+    The task becomes SKIPPED ("Task was skipped."), publishes ``publish-on-skip`` and
+    follows its ``on-skip`` transitions (``on-success`` when none fires); an execution
+    in ERROR runs again, like a rerun. ``env`` is merged into the execution's env.
+    """
+
+    task_execution_id: str
+    env: Mapping[str, Any] | None = None
+
+
 Event = (
     StartExecution
     | ActionSucceeded
@@ -131,6 +145,7 @@ Event = (
     | Resume
     | Cancel
     | RerunTask
+    | SkipTask
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = {
@@ -149,6 +164,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         Resume,
         Cancel,
         RerunTask,
+        SkipTask,
     )
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from meltemi.engine.state import TaskExecution
+from meltemi.engine.state import ExecutionState, TaskExecution
 from meltemi.engine.step import Step
 from meltemi.expr.context import Context
 
@@ -51,11 +51,22 @@ class StateFacts:
         state: str | None,
         flat: bool,
     ) -> Sequence[Mapping[str, Any]]:
-        """Task executions of this execution, optionally only those in ``state``."""
-        if workflow_execution_id not in (None, self._step.wf.id):
-            return ()
-        found = self._step.tasks.values()
-        return [task_view(self._step, t) for t in found if state in (None, t.state)]
+        """Task executions, as Mistral's ``tasks()``: every visible one without an id
+        (this execution's and the ``child_tasks`` snapshot's), else those of execution
+        ``workflow_execution_id`` and, with ``recursive``, of its sub-workflows, depth
+        first. ``state`` keeps those in that state; ``flat`` drops the sub-workflow tasks
+        whose child execution ended in the same state (the child's tasks tell why)."""
+        step = self._step
+        every = [*(task_view(step, t) for t in step.tasks.values()), *step.child_tasks]
+        children = _children(step)
+        if workflow_execution_id is None:
+            found = every
+        else:
+            by_execution: dict[str, list[Mapping[str, Any]]] = {}
+            for task in every:
+                by_execution.setdefault(str(task.get("workflow_execution_id")), []).append(task)
+            found = _tree(by_execution, children, workflow_execution_id, recursive)
+        return [t for t in found if _passes(t, state, flat, children)]
 
     def executions(
         self,
@@ -78,8 +89,83 @@ class StateFacts:
         ]
 
 
+def _children(step: Step) -> dict[str, list[Mapping[str, Any]]]:
+    """Child executions (id, state) by the id of the task execution that started them."""
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    seen: set[str] = set()
+    for execution in step.executions:
+        parent = execution.get("parent_task_execution_id")
+        if parent is not None:
+            found.setdefault(str(parent), []).append(execution)
+            seen.add(str(execution.get("id")))
+    for action in step.actions.values():
+        if action.kind == "workflow" and action.id not in seen:
+            child = {"id": action.id, "state": str(action.state)}
+            found.setdefault(action.task_execution_id, []).append(child)
+    return found
+
+
+def _tree(
+    by_execution: Mapping[str, list[Mapping[str, Any]]],
+    children: Mapping[str, list[Mapping[str, Any]]],
+    execution_id: str,
+    recursive: bool,
+) -> list[Mapping[str, Any]]:
+    found = list(by_execution.get(execution_id, ()))
+    if not recursive:
+        return found
+    nested: list[Mapping[str, Any]] = []
+    for task in found:
+        if task.get("type") == "WORKFLOW":
+            for child in children.get(str(task["id"]), ()):
+                nested += _tree(by_execution, children, str(child.get("id")), recursive)
+    return found + nested
+
+
+def _passes(
+    task: Mapping[str, Any],
+    state: str | None,
+    flat: bool,
+    children: Mapping[str, list[Mapping[str, Any]]],
+) -> bool:
+    if state is not None and task.get("state") != state:
+        return False
+    if not flat or task.get("type") == "ACTION":
+        return True
+    nested = children.get(str(task.get("id")), ())
+    return all(child.get("state") != task.get("state") for child in nested)
+
+
+def task_type(state: ExecutionState, task: TaskExecution) -> str:
+    """``WORKFLOW`` for a task that runs sub-workflows, else ``ACTION``."""
+    action = state.actions.get(task.unit_actions[0]) if task.unit_actions else None
+    return "WORKFLOW" if action is not None and action.kind == "workflow" else "ACTION"
+
+
+def task_record(state: ExecutionState, task: TaskExecution) -> dict[str, Any]:
+    """A task execution as plain data, shaped like ``task()``'s view (without ``spec``)."""
+    return {
+        "id": task.id,
+        "name": task.name,
+        "state": str(task.state),
+        "state_info": task.state_info,
+        "result": task.result,
+        "published": task.published,
+        "type": task_type(state, task),
+        "workflow_execution_id": state.id,
+        "created_at": task.created_at,
+    }
+
+
+def task_records(state: ExecutionState) -> list[dict[str, Any]]:
+    """Every task execution of ``state`` as plain data: what a worker passes as the
+    ``child_tasks`` snapshot of a parent's ``decide()`` (see ``tasks()``)."""
+    return [task_record(state, t) for t in state.tasks.values()]
+
+
 def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
     """A task execution as ``task()`` shows it."""
+    spec = step.spec.tasks.get(task.name)
     values = {
         "id": task.id,
         "name": task.name,
@@ -87,10 +173,10 @@ def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
         "state_info": task.state_info,
         "result": task.result,
         "published": task.published,
+        "type": "WORKFLOW" if spec is not None and spec.workflow else "ACTION",
         "workflow_execution_id": step.wf.id,
         "created_at": task.created_at,
     }
-    spec = step.spec.tasks.get(task.name)
     lazy = {"spec": lambda: None if spec is None else spec.model_dump(by_alias=True)}
     return LazyDict(values, lazy)
 

@@ -9,7 +9,7 @@ from typing import Any
 from meltemi import errors
 from meltemi.engine import commands, dataflow, events
 from meltemi.engine.state import TaskExecution
-from meltemi.engine.states import ActionState, TaskState, WorkflowState
+from meltemi.engine.states import TASK_DONE, ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Step
 
 
@@ -66,7 +66,7 @@ def succeed(step: Step, state_info: str | None = None) -> None:
 def cancel(step: Step, state_info: str | None = None) -> None:
     """End the execution in CANCELLED, cancelling what still runs."""
     for task in list(step.tasks.values()):
-        if task.state not in (TaskState.SUCCESS, TaskState.ERROR, TaskState.CANCELLED):
+        if task.state not in TASK_DONE:
             step.set_task_state(task, TaskState.CANCELLED, state_info)
     for action in list(step.actions.values()):
         if action.state == ActionState.RUNNING:

@@ -34,6 +34,8 @@ class TaskState(enum.StrEnum):
     SUCCESS = "SUCCESS"
     ERROR = "ERROR"
     CANCELLED = "CANCELLED"
+    SKIPPED = "SKIPPED"
+    """A task in ERROR that a user chose to skip; it follows its ``on-skip`` clause."""
 
 
 class ActionState(enum.StrEnum):
@@ -68,9 +70,11 @@ TASK_TRANSITIONS: Mapping[TaskState, frozenset[TaskState]] = {
     T.RUNNING_DELAYED: frozenset({T.RUNNING, T.SUCCESS, T.ERROR, T.CANCELLED}),
     # why: evaluating its publish or transition guards may fail after the action succeeded.
     T.SUCCESS: frozenset({T.ERROR}),
-    # why: rerun of a failed task.
-    T.ERROR: frozenset({T.RUNNING}),
+    # why: rerun of a failed task, or a user skipping it (PUT state=SKIPPED).
+    T.ERROR: frozenset({T.RUNNING, T.SKIPPED}),
     T.CANCELLED: frozenset(),
+    # why: evaluating its publish-on-skip or on-skip guards may fail.
+    T.SKIPPED: frozenset({T.ERROR}),
 }
 
 ACTION_TRANSITIONS: Mapping[ActionState, frozenset[ActionState]] = {
@@ -87,7 +91,7 @@ _MACHINES: Mapping[str, Mapping[Any, frozenset[Any]]] = {
 }
 
 WORKFLOW_DONE = frozenset({W.SUCCESS, W.ERROR, W.CANCELLED})
-TASK_DONE = frozenset({T.SUCCESS, T.ERROR, T.CANCELLED})
+TASK_DONE = frozenset({T.SUCCESS, T.ERROR, T.CANCELLED, T.SKIPPED})
 TASK_ACTIVE = frozenset({T.RUNNING, T.RUNNING_DELAYED, T.WAITING, T.IDLE})
 
 

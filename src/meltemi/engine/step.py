@@ -48,7 +48,9 @@ class Step:
         state: ExecutionState,
         now: datetime,
         evaluate: Evaluator,
+        *,
         executions: Sequence[Mapping[str, Any]] = (),
+        child_tasks: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self.spec = spec
         self.wf = state
@@ -56,6 +58,7 @@ class Step:
         self.stamp = now.isoformat()
         self.evaluate = evaluate
         self.executions = executions
+        self.child_tasks = child_tasks
         self.tasks: dict[str, TaskExecution] = dict(state.tasks)
         self.actions: dict[str, ActionExecution] = dict(state.actions)
         self.commands: list[Command] = []

@@ -118,20 +118,36 @@ def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
 
 
 def advance(step: Step, task: TaskExecution) -> None:
-    """Start units while capacity allows; finish the task when every unit is done."""
+    """Start units while capacity allows; finish the task when every unit is done.
+
+    Counts use ``tuple.count``/``index`` (C loops): a step of a with-items task over
+    hundreds of items stays cheap.
+    """
     states = task.item_states
-    failed = [i for i, s in enumerate(states) if s in (ActionState.ERROR, ActionState.CANCELLED)]
-    busy = sum(1 for s in states if s == ActionState.RUNNING)
+    failed = states.count(ActionState.ERROR) + states.count(ActionState.CANCELLED)
+    busy = states.count(ActionState.RUNNING)
     if not failed:
-        for i, state in enumerate(states):
-            if state == "" and (task.concurrency == 0 or busy < task.concurrency):
-                task = start_unit(step, task, i)
-                busy += 1
-        if all(s == ActionState.SUCCESS for s in task.item_states):
+        i = _next_unstarted(states, 0)
+        while i is not None and (task.concurrency == 0 or busy < task.concurrency):
+            task = start_unit(step, task, i)
+            states, busy = task.item_states, busy + 1
+            i = _next_unstarted(states, i + 1)
+        if states.count(ActionState.SUCCESS) == len(states):
             finish(step, task, ok=True, state_info=None)
         return
     if busy == 0:
-        finish(step, task, ok=False, state_info=_unit_error(step, task, failed[0]))
+        failed_at = next(i for i, s in enumerate(states) if s in _FAILED)
+        finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
+
+
+_FAILED = frozenset({ActionState.ERROR, ActionState.CANCELLED})
+
+
+def _next_unstarted(states: tuple[str, ...], start: int) -> int | None:
+    try:
+        return states.index("", start)
+    except ValueError:
+        return None
 
 
 def _unit_error(step: Step, task: TaskExecution, i: int) -> str | None:
@@ -179,6 +195,7 @@ def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
                 timeout=policies.timeout(step, spec, task),
                 workbook=step.spec.workbook,
                 namespace=step.spec.namespace,
+                target=_target(step, task, spec.target, unit),
             )
         )
     action = ActionExecution(action_id, task.id, kind, name, data_input, attempt, unit)
@@ -200,6 +217,16 @@ def _name(step: Step, task: TaskExecution, raw: str, unit: int | None) -> str:
             f"Invalid action or workflow name in task '{task.name}': {raw!r} gave {value!r}"
         )
     return value
+
+
+def _target(step: Step, task: TaskExecution, raw: str | None, unit: int | None) -> str | None:
+    value = None if raw is None else dataflow.evaluate_in_task(step, task, raw, unit)
+    if value is not None and not isinstance(value, str):
+        raise errors.EngineError(
+            f"Invalid target of task '{task.name}': expected a string, got "
+            f"{type(value).__name__} {value!r} from {raw!r}"
+        )
+    return value or None
 
 
 def _start_subworkflow(
@@ -295,7 +322,7 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
 def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None) -> None:
     """Publish, apply keep-result, and set the task's final state."""
     spec = step.task_spec(task.name)
-    branch, global_ = dataflow.publish(step, spec, task, ok)
+    branch, global_ = dataflow.publish(step, spec, task, S.SUCCESS if ok else S.ERROR)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
     result = task.result if policies.keep_result(step, spec, task) else None
@@ -308,3 +335,19 @@ def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | Non
         processed=False,
         outcome=None,
     )
+
+
+def skip(step: Step, task: TaskExecution) -> None:
+    """Skip a task in ERROR: it publishes ``publish-on-skip`` and, once settled, follows
+    its ``on-skip`` transitions (``on-success`` when none fires)."""
+    spec = step.task_spec(task.name)
+    task = step.set_task_state(
+        task, S.SKIPPED, SKIPPED_INFO, processed=False, error_handled=False, outcome=None
+    )
+    branch, global_ = dataflow.publish(step, spec, task, S.SKIPPED)
+    if global_:
+        step.update(globals={**step.wf.globals, **global_})
+    step.put_task(dataclasses.replace(task, published=branch))
+
+
+SKIPPED_INFO = "Task was skipped."
