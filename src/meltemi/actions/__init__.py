@@ -23,6 +23,7 @@ from meltemi.actions.base import (
     action,
 )
 from meltemi.actions.egress import EgressPolicy
+from meltemi.actions.instant import run_instant
 from meltemi.actions.native import definition_of
 from meltemi.actions.redaction import redact
 from meltemi.actions.registry import ActionInfo, Registry
@@ -49,4 +50,5 @@ __all__ = [
     "definition_of",
     "redact",
     "run_action",
+    "run_instant",
 ]

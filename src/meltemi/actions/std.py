@@ -4,6 +4,7 @@ async_noop. Parameters and results follow Mistral's."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -29,9 +30,19 @@ async def echo(output: Any, delay: Any = 0) -> Any:
     return output
 
 
+def _echo_now(output: Any, delay: Any = 0) -> Any:
+    if _seconds(delay, float) > 0:
+        raise NotInstant
+    return output
+
+
 @action(name="std.fail")
 async def fail(error_data: Any = None) -> None:
     """Always fails; with ``error_data``, that is the error value."""
+    _fail_now(error_data)
+
+
+def _fail_now(error_data: Any = None) -> None:
     if error_data:
         message = error_data if isinstance(error_data, str) else json.dumps(error_data)
         raise errors.ActionError(message, data=error_data)
@@ -47,7 +58,24 @@ async def sleep(seconds: Any = 1) -> None:
 @action(name="std.test_dict")
 async def make_test_dict(size: int = 0, key_prefix: str = "", val: Any = "") -> dict[str, Any]:
     """Returns a dict of ``size`` keys ``<key_prefix><i>``, each with value ``val``."""
+    return _test_dict_now(size, key_prefix, val)
+
+
+def _test_dict_now(size: int = 0, key_prefix: str = "", val: Any = "") -> dict[str, Any]:
     return {f"{key_prefix}{i}": val for i in range(int(size))}
+
+
+class NotInstant(Exception):
+    """This run of an instant-capable action needs the full runner (e.g. a delay)."""
+
+
+INSTANT: dict[str, Callable[..., Any]] = {
+    "std.noop": lambda: None,
+    "std.echo": _echo_now,
+    "std.fail": _fail_now,
+    "std.test_dict": _test_dict_now,
+}
+"""Pure std actions a worker may run inside an engine step, by name: no I/O, no wait."""
 
 
 def _seconds(value: Any, kind: type[int | float]) -> float:

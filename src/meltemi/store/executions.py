@@ -59,3 +59,9 @@ def save(session: Session, execution: models.WorkflowExecution, **values: Any) -
     Raises :class:`errors.Conflict` when the row changed since it was read.
     """
     rows.update(session, execution, **values)
+
+
+def family(session: Session, root_id: str) -> list[models.WorkflowExecution]:
+    """Every execution of the tree rooted at ``root_id`` (the root included)."""
+    stmt = sa.select(Model).where(sa.or_(Model.id == root_id, Model.root_execution_id == root_id))
+    return list(session.scalars(stmt))

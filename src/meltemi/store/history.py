@@ -31,9 +31,12 @@ class Event:
     data: dict[str, Any] | None = None
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+
+
 def append(session: Session, events: Iterable[Event]) -> None:
     """Record ``events`` in one statement (``at`` is the database's clock)."""
-    values = [dataclasses.asdict(e) for e in events]
+    values = [{name: getattr(e, name) for name in _FIELDS} for e in events]
     if values:
         session.execute(sa.insert(_T), values)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from meltemi.store import models, query, rows
@@ -28,3 +30,28 @@ def list_for_execution(
 ) -> list[models.TaskExecution]:
     """Task executions of one workflow execution (oldest first by default)."""
     return rows.list_page(session, Model, page, {**filters, "workflow_execution_id": execution_id})
+
+
+def write_many(
+    session: Session, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
+) -> None:
+    """Insert new rows and update existing ones (each dict has ``id``), in bulk.
+
+    The worker knows which task executions are new from the engine state, so no row
+    is read first: one INSERT and one UPDATE statement (executemany) at most.
+    """
+    write_bulk(session, Model, inserts, updates)
+
+
+def write_bulk(
+    session: Session,
+    model: type[models.TaskExecution | models.ActionExecution],
+    inserts: list[dict[str, Any]],
+    updates: list[dict[str, Any]],
+) -> None:
+    """Bulk INSERT then bulk UPDATE by primary key for ``model``."""
+    if inserts:
+        session.execute(sa.insert(model), inserts)
+    if updates:
+        now = dt.datetime.now(dt.UTC)
+        session.execute(sa.update(model), [{**u, "updated_at": now} for u in updates])

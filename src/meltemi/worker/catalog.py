@@ -31,6 +31,17 @@ class Catalog:
         default_factory=dict
     )
     _uses_executions: dict[int, bool] = dataclasses.field(default_factory=dict)
+    _task_json: dict[tuple[int, str], dict[str, Any]] = dataclasses.field(default_factory=dict)
+
+    def task_json(self, spec: WorkflowSpec, name: str) -> dict[str, Any]:
+        """The JSON of task ``name`` of ``spec`` (``{}`` if absent), dumped once."""
+        key = (id(spec), name)
+        found = self._task_json.get(key)
+        if found is None:
+            task = spec.tasks.get(name)
+            found = {} if task is None else task.model_dump(mode="json", by_alias=True)
+            self._task_json[key] = found
+        return found
 
     def uses_executions(self, spec: WorkflowSpec) -> bool:
         """True when the workflow calls ``executions()`` (its steps then load a snapshot)."""

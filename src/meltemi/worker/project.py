@@ -8,18 +8,19 @@ transaction, only for what changed (entries of frozen state are compared by iden
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-
-import sqlalchemy as sa
 
 from meltemi import actions
 from meltemi.engine import commands
 from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
 from meltemi.engine.states import TASK_DONE, WORKFLOW_DONE
 from meltemi.lang.spec import WorkflowSpec
-from meltemi.store import history, models, rows, task_executions
+from meltemi.store import executions, history, models, rows, task_executions
 from meltemi.store.db import Session
+
+TaskJson = Callable[[WorkflowSpec, str], dict[str, Any]]
+"""The JSON of a task's spec, by workflow spec and task name (cached by the catalog)."""
 
 _ENTITY = {"workflow_execution": "workflow", "task_execution": "task", "action_execution": "action"}
 
@@ -49,13 +50,36 @@ def tasks(
     spec: WorkflowSpec,
     old: ExecutionState,
     new: ExecutionState,
+    *,
+    task_json: TaskJson,
+    at: dt.datetime,
 ) -> None:
-    """Upsert the task and action execution rows that changed in ``new``."""
+    """Write the task and action execution rows that changed in ``new``, in bulk.
+
+    An entry already in ``old`` has its row (the projection is written with every
+    state), so new entries are inserted and changed ones updated, without reads.
+    """
+    task_rows: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
     for task in _changed(old.tasks, new.tasks):
-        task_executions.upsert(session, task.id, **_task_values(row, spec, task))
+        values = _task_values(row, spec, task, task_json)
+        task_rows[task.id in old.tasks].append({"id": task.id, **values})
+    task_executions.write_many(session, _in_order(task_rows[0], at), task_rows[1])
+    action_rows: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
     for action in _changed(old.actions, new.actions):
         if action.kind == "action":
-            _upsert_action(session, row, new, action)
+            existing = action.id in old.actions
+            action_rows[existing].append(_action_values(row, new, action, existing=existing, at=at))
+    task_executions.write_bulk(
+        session, models.ActionExecution, _in_order(action_rows[0], at), action_rows[1]
+    )
+
+
+def _in_order(inserts: list[dict[str, Any]], base: dt.datetime) -> list[dict[str, Any]]:
+    """Stamp rows created by one step a microsecond apart, in creation order, so that
+    listings by ``created_at`` show them in the order the engine created them."""
+    for i, values in enumerate(inserts):
+        values["created_at"] = base + dt.timedelta(microseconds=i)
+    return inserts
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Any]:
@@ -63,7 +87,7 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Any]:
 
 
 def _task_values(
-    row: models.WorkflowExecution, spec: WorkflowSpec, task: TaskExecution
+    row: models.WorkflowExecution, spec: WorkflowSpec, task: TaskExecution, task_json: TaskJson
 ) -> dict[str, Any]:
     task_spec = spec.tasks.get(task.name)
     is_workflow = task_spec is not None and task_spec.workflow is not None
@@ -76,7 +100,7 @@ def _task_values(
         "state": str(task.state),
         "state_info": task.state_info,
         "type": "WORKFLOW" if is_workflow else "ACTION",
-        "spec": {} if task_spec is None else task_spec.model_dump(mode="json", by_alias=True),
+        "spec": task_json(spec, task.name),
         "published": task.published,
         "result": task.result,
         "processed": task.processed,
@@ -92,11 +116,18 @@ def _runtime_context(task: TaskExecution) -> dict[str, Any]:
     return {"with_items": {"count": len(task.item_states), "concurrency": task.concurrency}}
 
 
-def _upsert_action(
-    session: Session, row: models.WorkflowExecution, state: ExecutionState, a: ActionExecution
-) -> None:
+def _action_values(
+    row: models.WorkflowExecution,
+    state: ExecutionState,
+    a: ActionExecution,
+    *,
+    existing: bool,
+    at: dt.datetime,
+) -> dict[str, Any]:
     task = state.tasks.get(a.task_execution_id)
+    running = a.state == "RUNNING"
     values: dict[str, Any] = {
+        "id": a.id,
         "task_execution_id": a.task_execution_id,
         "workflow_execution_id": row.id,
         "name": a.name,
@@ -106,18 +137,16 @@ def _upsert_action(
         "state": str(a.state),
         "state_info": a.state_info,
         "input": actions.redact(a.name, dict(a.input or {})),
-        "output": None if a.state == "RUNNING" else {"result": a.output},
+        "output": None if running else {"result": a.output},
         "attempt": a.attempt,
         "item_index": a.item,
-        "accepted": a.state != "RUNNING",
+        "accepted": not running,
     }
-    existing = session.get(models.ActionExecution, a.id)
-    if existing is None:
-        rows.create(session, models.ActionExecution, id=a.id, **values)
-    elif existing.state == "RUNNING" or values["state"] != "RUNNING":
-        if values["state"] != "RUNNING":
-            values["finished_at"] = existing.finished_at or dt.datetime.now(dt.UTC)
-        rows.update(session, existing, **values)
+    if not running:
+        values["finished_at"] = at
+        if not existing:  # an instant action, run within the step
+            values["started_at"] = at
+    return values
 
 
 def history_events(
@@ -142,8 +171,6 @@ def history_events(
 
 def family(session: Session, root_id: str) -> tuple[dict[str, Any], ...]:
     """Every execution of the tree rooted at ``root_id``, as ``executions()`` shows them."""
-    model = models.WorkflowExecution
-    stmt = sa.select(model).where(sa.or_(model.id == root_id, model.root_execution_id == root_id))
     return tuple(
         {
             "id": e.id,
@@ -157,5 +184,5 @@ def family(session: Session, root_id: str) -> tuple[dict[str, Any], ...]:
             "parent_task_execution_id": e.parent_task_execution_id,
             "created_at": e.created_at.isoformat(),
         }
-        for e in session.scalars(stmt)
+        for e in executions.family(session, root_id)
     )

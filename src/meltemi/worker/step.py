@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -74,8 +75,9 @@ def apply(
     """Apply ``event`` to execution ``execution_id`` in one transaction.
 
     ``job``, the step job that carried the event, is completed in the same
-    transaction, so a step is never applied twice. Returns the decision, or ``None``
-    when the execution no longer exists.
+    transaction, so a step is never applied twice. Instant actions the decision asks
+    for run here and their results are decided in the same transaction. Returns the
+    final decision, or ``None`` when the execution no longer exists.
     """
     with rt.db.transaction() as session:
         if job is not None:
@@ -87,11 +89,64 @@ def apply(
             return None
         spec = workflow_spec(rt, session, row)
         state = ExecutionState.from_json(row.engine_state)
-        decision = engine.decide(
-            spec, state, event, now(), executions=_family(rt, session, spec, row)
-        )
-        write(session, rt, row, spec, old=state, decision=decision)
+        family = _family(rt, session, spec, row)
+        at = now()
+        decision = _decide_all(rt, spec, state, event, family=family, at=at)
+        write(session, rt, row, spec, old=state, decision=decision, at=at)
         return decision
+
+
+MAX_INSTANT = 2000
+"""Instant actions one step may run before handing the rest to the job queue (cycles)."""
+
+
+def _decide_all(
+    rt: Runtime,
+    spec: WorkflowSpec,
+    state: ExecutionState,
+    event: events.Event,
+    *,
+    family: tuple[dict[str, Any], ...],
+    at: dt.datetime,
+) -> engine.Decision:
+    """Decide ``event``, then the results of the instant actions it started, and so on.
+
+    Returns one decision: the last state, every history record and the commands left
+    for jobs, in order.
+    """
+    decision = engine.decide(spec, state, event, at, executions=family)
+    history = list(decision.history)
+    pending = deque(decision.commands)
+    carried: list[engine.Command] = []
+    budget = MAX_INSTANT
+    while pending:
+        command = pending.popleft()
+        outcome = _instant(rt, command) if budget > 0 else None
+        if outcome is None:
+            carried.append(command)
+            continue
+        budget -= 1
+        decision = engine.decide(spec, decision.state, outcome, at, executions=family)
+        history.extend(decision.history)
+        pending.extend(decision.commands)
+    return engine.Decision(decision.state, tuple(carried), tuple(history))
+
+
+def _instant(rt: Runtime, command: engine.Command) -> events.Event | None:
+    """The result event of an instant action, or ``None`` if it must run as a job."""
+    if not isinstance(command, commands.RunAction):
+        return None
+    definition = rt.catalog.registry.find(command.action)
+    if definition is None:
+        return None
+    ctx = actions.ActionContext(settings=rt.settings)
+    match actions.run_instant(definition, command.input, ctx):
+        case actions.Succeeded(result=result):
+            return events.ActionSucceeded(command.action_execution_id, result)
+        case actions.Failed(message=message, data=data):
+            error = message if data is None else data
+            return events.ActionFailed(command.action_execution_id, error)
+    return None
 
 
 def workflow_spec(rt: Runtime, session: Session, row: models.WorkflowExecution) -> WorkflowSpec:
@@ -109,11 +164,12 @@ def write(
     *,
     old: ExecutionState,
     decision: engine.Decision,
+    at: dt.datetime | None = None,
 ) -> None:
     """Persist a decision: state, projection, history, and commands as jobs."""
     new = decision.state
     project.execution(session, row, new)
-    project.tasks(session, row, spec, old, new)
+    project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at or now())
     history.append(session, project.history_events(row, decision.history))
     for command in decision.commands:
         _carry_out(session, rt, row, command)

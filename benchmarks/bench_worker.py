@@ -1,0 +1,130 @@
+"""Engine + store + worker throughput, in one process, without HTTP.
+
+Scenarios match ../shared/bench (S1 chain of 20 noop, S2 100 executions of a 5-task
+chain, S3 50 parallel tasks joined, S4 with-items over 200 items, S5 10-task chain
+passing a 10 KB value). Prints wall time, task transitions per second, CPU seconds and
+peak RSS for each, on the database given.
+
+    python benchmarks/bench_worker.py --db sqlite:////tmp/bench.db
+    python benchmarks/bench_worker.py --db postgresql://postgres@127.0.0.1/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from collections.abc import Callable
+
+import anyio
+import sqlalchemy as sa
+
+from meltemi.settings import Settings
+from meltemi.store import db as dbm
+from meltemi.store import models
+from meltemi.worker import control, definitions, loop, step
+
+
+def chain(name: str, n: int) -> str:
+    tasks = "\n".join(
+        f"    t{i}:\n      action: std.noop\n" + (f"      on-success: t{i + 1}\n" if i < n - 1 else "")
+        for i in range(n)
+    )
+    return f"version: '2.0'\n{name}:\n  tasks:\n{tasks}"
+
+
+def fanout(name: str, n: int) -> str:
+    heads = "\n".join(f"        - p{i}" for i in range(n))
+    branches = "\n".join(
+        f"    p{i}:\n      action: std.noop\n      on-success: [join_all]" for i in range(n)
+    )
+    return (
+        f"version: '2.0'\n{name}:\n  tasks:\n    start:\n      action: std.noop\n"
+        f"      on-success:\n{heads}\n{branches}\n    join_all:\n      join: all\n"
+        "      action: std.noop\n"
+    )
+
+
+def with_items(name: str) -> str:
+    return (
+        f"version: '2.0'\n{name}:\n  tasks:\n    each:\n"
+        "      with-items: i in <% range(200) %>\n"
+        "      action: std.echo output=<% $.i %>\n"
+    )
+
+
+def data(name: str, n: int) -> str:
+    tasks = ["    t0:\n      action: std.noop\n      publish:\n        blob: <% $.blob %>\n"
+             "      on-success: t1"]
+    for i in range(1, n):
+        nxt = f"\n      on-success: t{i + 1}" if i < n - 1 else ""
+        tasks.append(
+            f"    t{i}:\n      action: std.echo output=<% len($.blob) %>\n"
+            f"      publish:\n        blob: <% $.blob %>\n        n{i}: <% task().result %>{nxt}"
+        )
+    body = "\n".join(tasks)
+    return f"version: '2.0'\n{name}:\n  input:\n    - blob\n  tasks:\n{body}\n"
+
+
+SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] = {
+    # name: (definition, executions, tasks per execution, input)
+    "S1": (lambda n: chain(n, 20), 1, 20, {}),
+    "S2": (lambda n: chain(n, 5), 100, 5, {}),
+    "S3": (lambda n: fanout(n, 50), 1, 52, {}),
+    "S4": (with_items, 1, 1, {}),
+    "S5": (lambda n: data(n, 10), 1, 10, {"blob": "x" * 10_240}),
+}
+
+
+def run_scenario(rt: step.Runtime, key: str) -> dict[str, float]:
+    make, count, tasks, wf_input = SCENARIOS[key]
+    name = f"bench_{key.lower()}_{time.monotonic_ns()}"
+    with rt.db.transaction() as session:
+        definitions.save(session, make(name))
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    ids = [
+        control.start_execution(rt, workflow_identifier=name, input=dict(wf_input))
+        for _ in range(count)
+    ]
+
+    def all_done() -> bool:
+        with rt.db.transaction(readonly=True) as session:
+            model = models.WorkflowExecution
+            left = session.scalar(
+                sa.select(sa.func.count()).where(model.id.in_(ids), model.state.in_(("IDLE", "RUNNING")))
+            )
+        return left == 0
+
+    anyio.run(loop.Worker(rt).run, all_done)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    with rt.db.transaction(readonly=True) as session:
+        states = set(session.scalars(sa.select(models.WorkflowExecution.state).where(
+            models.WorkflowExecution.id.in_(ids))))
+    assert states == {"SUCCESS"}, states
+    transitions = count * tasks * 2  # each task: RUNNING, then SUCCESS
+    return {"wall_s": wall, "cpu_s": cpu, "transitions_per_s": transitions / wall}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", default="sqlite:////tmp/meltemi-bench.db")
+    parser.add_argument("--scenarios", default="S1,S2,S3,S4,S5")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    database = dbm.open_database(args.db)
+    dbm.migrate(database.engine)
+    rt = step.Runtime.create(database, Settings(db_url=args.db, poll_seconds=0.2))
+    print(f"database: {database.dialect}")
+    for key in args.scenarios.split(","):
+        results = sorted((run_scenario(rt, key) for _ in range(args.runs)), key=lambda r: r["wall_s"])
+        median = results[len(results) // 2]
+        print(
+            f"{key}: wall {median['wall_s']:.3f} s (min {results[0]['wall_s']:.3f}),"
+            f" cpu {median['cpu_s']:.3f} s, {median['transitions_per_s']:.0f} transitions/s"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
