@@ -147,6 +147,11 @@ class WorkflowExecution(_Stamped, Base):
     """One run of a workflow; ``engine_state`` is the pure engine's whole state."""
 
     __tablename__ = "workflow_executions"
+    __table_args__ = (
+        # The list pages filter by state or workflow and show the newest first.
+        sa.Index("ix_workflow_executions_state_created_at", "state", "created_at"),
+        sa.Index("ix_workflow_executions_workflow_name_created_at", "workflow_name", "created_at"),
+    )
 
     workflow_name: Mapped[str] = mapped_column(sa.String(255), index=True)
     workflow_id: Mapped[str | None] = mapped_column(sa.String(36))
@@ -206,6 +211,10 @@ class ActionExecution(_Stamped, Base):
     """One attempt of one action, in a task or run directly through the API."""
 
     __tablename__ = "action_executions"
+    __table_args__ = (
+        # "Waiting for people": running actions, oldest first.
+        sa.Index("ix_action_executions_state_created_at", "state", "created_at"),
+    )
 
     task_execution_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("task_executions.id", ondelete="CASCADE"), index=True
