@@ -43,6 +43,7 @@ class Worker:
         self.inflight: dict[int, jobs.Job] = {}
         self.stopping = anyio.Event()
         self._wake = anyio.Event()
+        self._until: Callable[[], bool] | None = None
 
     async def run(self, until: Callable[[], bool] | None = None) -> None:
         """Run until :meth:`stop` is called, or ``until()`` becomes true after a job."""
@@ -72,6 +73,8 @@ class Worker:
                 tg.start_soon(self._run, job)
             if len(claimed) < free or free <= 0:
                 await self._idle()
+                if not self.inflight and self._until is not None and self._until():
+                    self.stop()  # another process may have done the work
         while self.inflight:
             await self._idle()
 
@@ -145,4 +148,5 @@ class Worker:
                 with self.rt.db.transaction() as session:
                     jobs.heartbeat(session, job.id, job.lease_owner, job.lease_epoch, lease)
             except errors.LeaseLost:
-                log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
+                if job.id in self.inflight:  # else it just finished: nothing was lost
+                    log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
