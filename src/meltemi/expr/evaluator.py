@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import itertools
+import marshal
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from meltemi import errors
@@ -19,7 +22,8 @@ def evaluate(value: Any, ctx: Context) -> Any:
 
     A string that is exactly one expression (``<% %>`` or ``{{ }}``, whitespace around
     allowed) yields the expression's native value; a string with text around its
-    expressions yields text; other values are returned unchanged.
+    expressions yields text; other values are returned unchanged. Containers holding
+    no expression are returned as they are (not copied); the input is never changed.
 
     Raises:
         ExpressionSyntaxError: an expression does not parse.
@@ -32,6 +36,48 @@ def evaluate(value: Any, ctx: Context) -> Any:
 
 
 def _walk(value: Any, ctx: Context) -> Any:
+    kind = type(value)
+    if kind is str:
+        if "<%" in value or "{{" in value or "{%" in value:
+            return evaluate_string(value, ctx) if syntax.is_expression(value) else value
+        return value
+    if kind is dict:
+        return value if _clean(value) else _walk_dict(value, ctx)
+    if kind is list:
+        changed = None if _clean(value) else _walk_items(value, ctx)
+        return value if changed is None else changed
+    if kind is tuple:
+        changed = None if _clean(value) else _walk_items(value, ctx)
+        return value if changed is None else tuple(changed)
+    if kind in _LEAVES:
+        return value
+    return _walk_other(value, ctx)
+
+
+_LEAVES = frozenset({int, float, bool, type(None)})
+_SCAN_FROM = 8
+"""Containers this long are first scanned in C for expression marks."""
+
+
+def _clean(value: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> bool:
+    """Whether ``value`` surely holds no expression, found quickly for big containers.
+
+    ``marshal`` serializes built-in types only (no subclass, no other object: those
+    raise ``ValueError``, as deep nesting does) and writes each string's UTF-8 bytes as
+    they are, so every ``<%``, ``{{`` and ``{%`` inside shows in its output. A mark its
+    framing bytes happen to make only costs the walk.
+    """
+    if len(value) < _SCAN_FROM:
+        return False
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return False
+    return not (b"{{" in data or b"<%" in data or b"{%" in data)
+
+
+def _walk_other(value: Any, ctx: Context) -> Any:
+    """Subclasses of str, list and tuple, and mappings that are not dicts."""
     if isinstance(value, str):
         return evaluate_string(value, ctx) if syntax.is_expression(value) else value
     if isinstance(value, Mapping):
@@ -41,6 +87,32 @@ def _walk(value: Any, ctx: Context) -> Any:
     if isinstance(value, tuple):
         return tuple(_walk(item, ctx) for item in value)
     return value
+
+
+def _walk_dict(value: dict[Any, Any], ctx: Context) -> dict[Any, Any]:
+    """``value`` itself when it holds no expression (no copy), else a new dict."""
+    out: dict[Any, Any] | None = None
+    for index, (key, item) in enumerate(value.items()):
+        new_key, new_item = _walk(key, ctx), _walk(item, ctx)
+        if out is None:
+            if new_key is key and new_item is item:
+                continue
+            out = dict(itertools.islice(value.items(), index))
+        out[_key(new_key, key)] = new_item
+    return value if out is None else out
+
+
+def _walk_items(value: list[Any] | tuple[Any, ...], ctx: Context) -> list[Any] | None:
+    """The evaluated items, or ``None`` when no item holds an expression."""
+    out: list[Any] | None = None
+    for index, item in enumerate(value):
+        new = _walk(item, ctx)
+        if out is None:
+            if new is item:
+                continue
+            out = list(value[:index])
+        out.append(new)
+    return out
 
 
 def _key(key: Any, source: Any) -> Any:
@@ -54,9 +126,9 @@ def _key(key: Any, source: Any) -> Any:
 def evaluate_string(text: str, ctx: Context) -> Any:
     """Evaluate one string holding expressions, bounded by ``ctx.limits``."""
     limits = ctx.limits
-    language = "Jinja" if syntax.has_jinja(text) else "YAQL"
+    language, run = _plan(text)
     try:
-        result = _WATCHDOG.run(lambda: _dispatch(text, ctx), limits.timeout)
+        result = _WATCHDOG.run(functools.partial(run, ctx), limits.timeout)
         check_size(result, limits.max_result_bytes)
         return result
     except errors.ExpressionError:
@@ -75,16 +147,34 @@ def evaluate_string(text: str, ctx: Context) -> Any:
         raise errors.ExpressionError(text.strip(), reason, language) from None
 
 
-def _dispatch(text: str, ctx: Context) -> Any:
+Run = Callable[[Context], Any]
+
+
+@functools.lru_cache(maxsize=16384)
+def _plan(text: str) -> tuple[str, Run]:
+    """The language of ``text`` and how to compute it, found once per text."""
     yaql, jinja = syntax.has_yaql(text), syntax.has_jinja(text)
     if yaql and jinja:
-        raise errors.ExpressionSyntaxError(text.strip(), syntax.check(text) or "mixed")
+        return "Jinja", functools.partial(_mixed, text)
     if jinja:
-        return jinja_eval.evaluate(text, ctx)
+        return "Jinja", functools.partial(jinja_eval.evaluate, text)
     whole = syntax.whole_yaql(text)
     if whole is not None:
-        return yaql_eval.evaluate(whole, ctx)
-    return syntax.YAQL_PATTERN.sub(lambda m: render(yaql_eval.evaluate(m.group(1), ctx)), text)
+        return "YAQL", functools.partial(yaql_eval.evaluate, whole)
+    return "YAQL", functools.partial(_interpolate, tuple(syntax.YAQL_PATTERN.split(text)))
+
+
+def _mixed(text: str, _ctx: Context) -> Any:
+    raise errors.ExpressionSyntaxError(text.strip(), syntax.check(text) or "mixed")
+
+
+def _interpolate(pieces: tuple[str, ...], ctx: Context) -> str:
+    """Text with the value of each ``<% %>`` in place: ``pieces`` alternate text and
+    expressions (as ``re.split`` with one group gives them)."""
+    return "".join(
+        render(yaql_eval.evaluate(piece, ctx)) if index % 2 else piece
+        for index, piece in enumerate(pieces)
+    )
 
 
 def render(value: Any) -> str:

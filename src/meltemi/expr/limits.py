@@ -12,6 +12,7 @@ import ctypes
 import dataclasses
 import heapq
 import itertools
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -47,7 +48,7 @@ class TooLarge(Exception):
     """A value exceeds a size limit; the message says which."""
 
 
-@dataclasses.dataclass(eq=False)
+@dataclasses.dataclass(eq=False, slots=True)
 class _Ticket:
     thread_id: int
     deadline: float
@@ -56,13 +57,20 @@ class _Ticket:
 
 
 class Watchdog:
-    """One background thread that interrupts evaluations past their deadline."""
+    """One background thread that interrupts evaluations past their deadline.
+
+    Registering costs a heap push and no wake-up of the thread unless the new deadline
+    comes before the one the thread sleeps towards, which with one timeout for all
+    evaluations happens about once per timeout period.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._heap: list[tuple[float, int, _Ticket]] = []
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wake_at = math.inf
+        """When the thread wakes next by itself (``inf``: only when notified)."""
 
     def run(self, fn: Callable[[], T], timeout: float) -> T:
         """Call ``fn``; raise :class:`DeadlineExceeded` if it runs past ``timeout`` s."""
@@ -85,7 +93,8 @@ class Watchdog:
                     target=self._loop, name="meltemi-expr-watchdog", daemon=True
                 )
                 self._thread.start()
-            if self._heap[0][2] is ticket:
+            if ticket.deadline < self._wake_at:
+                self._wake_at = ticket.deadline
                 self._lock.notify()
         return ticket
 
@@ -94,22 +103,30 @@ class Watchdog:
             if ticket.done:
                 return
             ticket.done = True
+            self._drop_done()
             if ticket.fired:
                 # The exception may still be pending (not yet raised): drop it so it
                 # never surfaces outside the evaluation it was meant for.
                 _set_async_exc(ticket.thread_id, None)
 
+    def _drop_done(self) -> None:
+        """Forget finished evaluations at the front, so the heap holds the live ones."""
+        heap = self._heap
+        while heap and heap[0][2].done:
+            heapq.heappop(heap)
+
     def _loop(self) -> None:
         with self._lock:
             while True:
-                while self._heap and self._heap[0][2].done:
-                    heapq.heappop(self._heap)
+                self._drop_done()
                 if not self._heap:
+                    self._wake_at = math.inf
                     self._lock.wait()
                     continue
                 deadline, _, ticket = self._heap[0]
                 delay = deadline - time.monotonic()
                 if delay > 0:
+                    self._wake_at = deadline
                     self._lock.wait(delay)
                     continue
                 heapq.heappop(self._heap)

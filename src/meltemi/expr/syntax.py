@@ -21,7 +21,7 @@ def has_yaql(text: str) -> bool:
 
 def has_jinja(text: str) -> bool:
     """Whether ``text`` holds at least one ``{{ }}`` or ``{% %}`` block."""
-    return "{" in text and JINJA_PATTERN.search(text) is not None
+    return ("{{" in text or "{%" in text) and JINJA_PATTERN.search(text) is not None
 
 
 def is_expression(text: object) -> bool:

@@ -3,6 +3,11 @@
 Options follow Mistral's ``[yaql]`` defaults (``=>`` keyword operator, no delegates,
 input/output data conversion, tuples to lists, sets kept, dicts not iterable), except
 that iterators and memory are bounded by :class:`~meltemi.expr.limits.Limits`.
+
+Speed: common expressions run as compiled closures (:mod:`~meltemi.expr.yaql_fast`),
+falling back to yaql whenever they cannot give yaql's answer; yaql reads the input
+through a lazily converted view (:mod:`~meltemi.expr.yaql_input`). :func:`reference`
+runs yaql alone, the yardstick both must match.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import threading
 from typing import Any
 
 import yaql
-from yaql.language import conventions, exceptions, factory, specs, yaqltypes
+from yaql.language import conventions, exceptions, factory, specs, utils, yaqltypes
 
 from meltemi import errors
-from meltemi.expr import functions
+from meltemi.expr import functions, yaql_fast, yaql_input
 from meltemi.expr.context import Context
 from meltemi.expr.limits import Limits
 
@@ -97,20 +102,41 @@ def _root_context() -> Any:
     return root
 
 
+@functools.lru_cache(maxsize=16384)
+def _plan(source: str, limits: Limits) -> tuple[Any, yaql_fast.Compiled | None]:
+    """The parsed statement, and its fast evaluator when it has one."""
+    statement = parse(source, limits)
+    return statement, yaql_fast.compile_statement(statement)
+
+
 def evaluate(source: str, ctx: Context) -> Any:
     """Evaluate the text inside ``<% %>`` against ``ctx``; return plain data."""
-    statement = parse(source, ctx.limits)
+    statement, fast = _plan(source, ctx.limits)
+    if fast is not None:
+        try:
+            return fast(ctx)
+        except yaql_fast.Fallback:
+            pass  # yaql itself gives the value or the error
+    return _run(statement, source, ctx, yaql_input.convert(ctx.data))
+
+
+def reference(source: str, ctx: Context) -> Any:
+    """Evaluate as yaql alone would: no fast path, all input converted up front.
+
+    Slower than :func:`evaluate`, which must give the same values and errors: the
+    yardstick for tests and benchmarks.
+    """
+    return _run(parse(source, ctx.limits), source, ctx, utils.convert_input_data(ctx.data))
+
+
+def _run(statement: Any, source: str, ctx: Context, data: Any) -> Any:
     scope = _root_context().create_child_context()
     scope[_CTX_KEY] = ctx
+    scope["$"] = data
     try:
-        result = statement.evaluate(data=ctx.data, context=scope)
-        return _sanitize(result)
+        return functions.to_plain(statement.evaluate(context=scope))
     except (exceptions.YaqlException, Exception) as exc:
         raise errors.ExpressionError(source.strip(), reason(exc), LANGUAGE) from None
-
-
-def _sanitize(value: Any) -> Any:
-    return functions.to_plain(value)
 
 
 _OPERATOR = re.compile(r'"#operator_(\S+?)"')

@@ -1,0 +1,306 @@
+"""A fast path for common YAQL expressions: the parsed tree compiled to Python closures.
+
+yaql picks every operator and function among its overloads at run time, which costs
+tens of microseconds per call. Typical workflow expressions (``$.a.b``,
+``task(t).result``, ``len($.x) + 1``, comparisons, ``and``/``or``) need none of that:
+they compile here to closures doing the same operation directly, each guarded by exact
+type checks. When a guard fails or an operation raises, the closure raises
+:class:`Fallback` and the caller evaluates the expression with yaql, which then gives
+the authoritative value or error. Expressions using anything else (lambdas, methods,
+queries, ``let``, ``->``, list and dict literals, ...) are not compiled at all.
+
+The closures read the raw data (lists, dicts) where yaql reads its frozen copy (tuples,
+frozen dicts), so they only do what gives the same result on both: no equality between
+collections, no concatenation of collections.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from yaql.language import expressions
+
+from meltemi.expr import functions
+from meltemi.expr.context import Context
+
+Run = Callable[["Scope"], Any]
+"""A compiled node: computes its value in a scope."""
+
+_NUMBERS = (int, float)
+_SCALARS = (type(None), bool, int, float, str)
+
+
+class Fallback(Exception):
+    """This evaluation needs yaql itself: a guard failed or an operation raised."""
+
+
+class _Unsupported(Exception):
+    """The tree holds a node this module does not compile."""
+
+
+@dataclasses.dataclass(slots=True)
+class Scope:
+    """What a compiled expression reads while it runs."""
+
+    data: Any
+    ctx: Context
+    quota: int
+
+
+Compiled = Callable[[Context], Any]
+"""A compiled expression: plain data from a context, or :class:`Fallback`."""
+
+
+def compile_statement(statement: Any) -> Compiled | None:
+    """The fast evaluator of a parsed yaql statement, or ``None`` when unsupported."""
+    try:
+        run = _compile(statement.expression)
+    except _Unsupported:
+        return None
+
+    def evaluate(ctx: Context) -> Any:
+        try:
+            return _plain(run(Scope(ctx.data, ctx, ctx.limits.max_memory)))
+        except Fallback:
+            raise
+        except Exception:  # yaql decides what a failure means, and words it
+            raise Fallback from None
+
+    return evaluate
+
+
+def _compile(node: Any) -> Run:
+    match node:
+        case expressions.Constant():
+            value = node.value
+            return lambda _scope: value
+        case expressions.Wrap():
+            return _compile(node.expr)
+        case expressions.GetContextValue() if node.path.value == "$":
+            return _root
+        case expressions.Function() if node.name in _BUILDERS:
+            return _BUILDERS[node.name](node)
+    raise _Unsupported
+
+
+def _root(scope: Scope) -> Any:
+    return scope.data
+
+
+def _fail() -> Any:
+    raise Fallback
+
+
+def _quota(value: Any, scope: Scope) -> Any:
+    """yaql's memory quota on a call's result (sizes as yaql's frozen copy would have)."""
+    size = 40 + 8 * len(value) if type(value) is list else sys.getsizeof(value, 0)
+    return _fail() if size > scope.quota > 0 else value
+
+
+def _compile_args(node: Any, count: int) -> list[Run]:
+    if len(node.args) != count:
+        raise _Unsupported
+    return [_compile(arg) for arg in node.args]
+
+
+def _attribute(node: Any) -> Run:
+    """``obj.key`` on a dict, and ``obj.len()``."""
+    receiver, name = node.args
+    source = _compile(receiver)
+    if type(name) is expressions.KeywordConstant:
+        key = name.value
+
+        def get(scope: Scope) -> Any:
+            obj = source(scope)
+            return _quota(obj[key], scope) if type(obj) is dict else _fail()
+
+        return get
+    if type(name) is expressions.Function and name.name == "len" and not name.args:
+        return lambda scope: _length(source(scope))
+    raise _Unsupported
+
+
+def _index(node: Any) -> Run:
+    """``seq[int]`` and ``dict[str or int]``."""
+    source, index = _compile_args(node, 2)
+
+    def get(scope: Scope) -> Any:
+        obj, key = source(scope), index(scope)
+        kind = type(obj)
+        if (kind is list and type(key) is int) or (kind is dict and type(key) in {str, int}):
+            return _quota(obj[key], scope)
+        return _fail()
+
+    return get
+
+
+def _length(value: Any) -> int:
+    return len(value) if type(value) in {list, dict, str} else _fail()
+
+
+def _numeric(op: Callable[[Any, Any], Any], strings: bool = False) -> Callable[[Any], Run]:
+    """A binary operator on two numbers (or, with ``strings``, two strings)."""
+
+    def build(node: Any) -> Run:
+        left, right = _compile_args(node, 2)
+
+        def run(scope: Scope) -> Any:
+            a, b = left(scope), right(scope)
+            ta, tb = type(a), type(b)
+            if (ta in _NUMBERS and tb in _NUMBERS) or (strings and ta is str and tb is str):
+                return _quota(op(a, b), scope)
+            return _fail()
+
+        return run
+
+    return build
+
+
+def _divide(a: Any, b: Any) -> Any:
+    return a // b if type(a) is int and type(b) is int else a / b
+
+
+def _equality(op: Callable[[Any, Any], bool]) -> Callable[[Any], Run]:
+    def build(node: Any) -> Run:
+        left, right = _compile_args(node, 2)
+
+        def run(scope: Scope) -> bool:
+            a, b = left(scope), right(scope)
+            return op(a, b) if type(a) in _SCALARS and type(b) in _SCALARS else _fail()
+
+        return run
+
+    return build
+
+
+def _and(node: Any) -> Run:
+    left, right = _compile_args(node, 2)
+    return lambda scope: left(scope) and right(scope)
+
+
+def _or(node: Any) -> Run:
+    left, right = _compile_args(node, 2)
+    return lambda scope: left(scope) or right(scope)
+
+
+def _not(node: Any) -> Run:
+    (arg,) = _compile_args(node, 1)
+    return lambda scope: not arg(scope)
+
+
+def _negative(node: Any) -> Run:
+    (arg,) = _compile_args(node, 1)
+
+    def run(scope: Scope) -> Any:
+        value = arg(scope)
+        return -value if type(value) in _NUMBERS else _fail()
+
+    return run
+
+
+def _len(node: Any) -> Run:
+    (arg,) = _compile_args(node, 1)
+    return lambda scope: _length(arg(scope))
+
+
+def _str(node: Any) -> Run:
+    (arg,) = _compile_args(node, 1)
+    words = {None: "null", True: "true", False: "false"}
+
+    def run(scope: Scope) -> Any:
+        value = arg(scope)
+        kind = type(value)
+        if kind in {bool, type(None)}:
+            return words[value]
+        return _quota(str(value), scope) if kind in {int, float, str} else _fail()
+
+    return run
+
+
+def _fact(fn: Callable[..., Any]) -> Callable[[Any], Run]:
+    """A Mistral function taking no argument, or one constant text (``task(t1)``)."""
+
+    def build(node: Any) -> Run:
+        args = node.args
+        if not args:
+            return lambda scope: _raw_quota(fn(scope.ctx), scope)
+        if len(args) == 1 and isinstance(args[0], expressions.Constant):
+            name = args[0].value
+            if type(name) is str:
+                return lambda scope: _raw_quota(fn(scope.ctx, name), scope)
+        raise _Unsupported
+
+    return build
+
+
+def _raw_quota(value: Any, scope: Scope) -> Any:
+    """yaql's quota on a function's result, which yaql leaves as the function made it."""
+    return _fail() if sys.getsizeof(value, 0) > scope.quota > 0 else value
+
+
+def _task(node: Any) -> Run:
+    if len(node.args) > 1:
+        raise _Unsupported
+    return _fact(functions.task)(node)
+
+
+def _no_args(fn: Callable[[Context], Any]) -> Callable[[Any], Run]:
+    def build(node: Any) -> Run:
+        if node.args:
+            raise _Unsupported
+        return _fact(fn)(node)
+
+    return build
+
+
+_BUILDERS: dict[str, Callable[[Any], Run]] = {
+    "#operator_.": _attribute,
+    "#indexer": _index,
+    "#operator_+": _numeric(operator.add, strings=True),
+    "#operator_-": _numeric(operator.sub),
+    "#operator_*": _numeric(operator.mul),
+    "#operator_/": _numeric(_divide),
+    "#operator_mod": _numeric(operator.mod),
+    "#operator_<": _numeric(operator.lt, strings=True),
+    "#operator_>": _numeric(operator.gt, strings=True),
+    "#operator_<=": _numeric(operator.le, strings=True),
+    "#operator_>=": _numeric(operator.ge, strings=True),
+    "*equal": _equality(operator.eq),
+    "*not_equal": _equality(operator.ne),
+    "#operator_and": _and,
+    "#operator_or": _or,
+    "#unary_operator_not": _not,
+    "#unary_operator_-": _negative,
+    "len": _len,
+    "str": _str,
+    "task": _task,
+    "env": _no_args(functions.env),
+    "execution": _no_args(functions.execution),
+}
+"""How to compile each supported operator or function, by yaql's name for it."""
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy with lists and dicts, as yaql's output conversion gives.
+
+    Values that yaql would convert in another way (sets, bytes, other iterables,
+    mappings that are not dicts, non-text keys) need yaql.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {_key(k): _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind in _SCALARS:
+        return value
+    if isinstance(value, Iterable):  # sets, bytes, subclasses, generators...
+        return _fail()
+    return value
+
+
+def _key(key: Any) -> Any:
+    return key if type(key) is str else _fail()
