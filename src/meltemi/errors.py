@@ -22,7 +22,8 @@ without parsing messages. Only ``meltemi.api.errors`` maps these to HTTP codes.
     │   ├── Conflict             a resource already exists, or a state forbids the change
     │   ├── QueryError           a list query names an unknown field or a malformed filter
     │   └── LeaseLost            a worker's lease was taken over; its write is refused
-    └── ConfigError              settings are invalid
+    ├── ConfigError              settings are invalid
+    └── ClientError              the API refused a CLI request, or no server answered
 """
 
 from __future__ import annotations
@@ -161,3 +162,15 @@ class LeaseLost(StoreError):
 
 class ConfigError(MeltemiError):
     """Settings are invalid."""
+
+
+class ClientError(MeltemiError):
+    """The API answered a client's request with an error, or could not be reached.
+
+    ``status`` is the HTTP status (``None`` when no server answered); the message is the
+    server's ``faultstring`` or says which server was unreachable.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
