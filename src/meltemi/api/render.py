@@ -16,12 +16,15 @@ def json_text(value: Any) -> str | None:
 
 
 def timestamp(value: dt.datetime | None) -> str | None:
-    """Render a timestamp as Mistral does: naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
+    """Render a timestamp as Mistral does: naive UTC, ``YYYY-MM-DD HH:MM:SS``.
+
+    No fraction: python-mistralclient parses these with a format that has none.
+    """
     if value is None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.isoformat(sep=" ")
+    return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def parse_json_field(value: Any, field: str, *, default: Any = None) -> Any:

@@ -1,0 +1,1 @@
+"""The salary example (examples/salary) end to end."""

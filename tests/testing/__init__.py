@@ -1,0 +1,1 @@
+"""Tests of meltemi.testing's fakes for action plugin authors."""
