@@ -11,9 +11,33 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from meltemi.cli import run, server, validate
+from meltemi.cli import (
+    action_executions,
+    actions,
+    cron_triggers,
+    environments,
+    executions,
+    run,
+    server,
+    tasks,
+    validate,
+    workbooks,
+    workflows,
+)
 
-COMMANDS: dict[str, ModuleType] = {"run": run, "server": server, "validate": validate}
+COMMANDS: dict[str, ModuleType] = {
+    "run": run,
+    "server": server,
+    "validate": validate,
+    "workflow": workflows,
+    "workbook": workbooks,
+    "action": actions,
+    "execution": executions,
+    "task": tasks,
+    "action-execution": action_executions,
+    "environment": environments,
+    "cron-trigger": cron_triggers,
+}
 """Subcommand name -> module with ``add_parser`` and ``run``."""
 
 
