@@ -8,6 +8,8 @@ It is a fake, not a mock: routes are exercised end to end against the store.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -162,6 +164,7 @@ class Seeder:
     """Inserts rows the worker would write, so that reads can be tested alone."""
 
     db: Database
+    stamps: itertools.count[int] = dataclasses.field(default_factory=itertools.count)
 
     def workflow(self, text: str = WF, namespace: str = "") -> None:
         """Store workflow definitions through the language package."""
@@ -173,9 +176,15 @@ class Seeder:
                 rows.create(s, models.WorkflowDefinition, **workflows.values(spec, text, "private"))
 
     def execution(self, **values: Any) -> str:
-        """Insert a workflow execution row; its id."""
+        """Insert a workflow execution row; its id.
+
+        Rows are stamped a millisecond apart: SQLite's clock has millisecond
+        resolution, and listings order by ``created_at`` before ``id``.
+        """
+        stamp = dt.datetime.now(dt.UTC) + dt.timedelta(milliseconds=next(self.stamps))
+        values = {"workflow_name": "wf", "state": "SUCCESS", "created_at": stamp, **values}
         with self.db.transaction() as s:
-            return executions.create(s, **{"workflow_name": "wf", "state": "SUCCESS", **values}).id
+            return executions.create(s, **values).id
 
     def task(self, execution_id: str, **values: Any) -> str:
         """Insert a task execution row; its id."""

@@ -128,7 +128,7 @@ def _chromium_or_skip() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Headless Debian chromium driven by Playwright (never a downloaded browser)."""
     path = _chromium_or_skip()

@@ -19,6 +19,7 @@ from meltemi.api import paging, render, text, workflows
 from meltemi.api.deps import DB, Actions
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, query, rows
+from meltemi.worker import definitions as texts
 
 router = APIRouter(prefix="/v2/actions", tags=["actions"])
 
@@ -106,17 +107,8 @@ def registered_body(info: ActionInfo) -> dict[str, Any]:
 
 def values(spec: specs.AdHocActionSpec, definition: str, scope: str) -> dict[str, Any]:
     """The columns of an action definition row for ``spec``."""
-    return {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": definition,
-        "spec": spec.model_dump(mode="json"),
-        "input": workflows.input_signature(spec.input),
-        "description": spec.description,
-        "tags": list(spec.tags),
-        "scope": scope,
-        "is_system": False,
-    }
+    columns = texts.action_columns(spec, definition)
+    return {**columns, "scope": scope, "is_system": False}
 
 
 def _parse(definition: str, namespace: str) -> list[tuple[specs.AdHocActionSpec, str]]:

@@ -14,6 +14,7 @@ from meltemi.api.deps import DB
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, query, rows
 from meltemi.store.db import Session
+from meltemi.worker import definitions as texts
 
 router = APIRouter(prefix="/v2/workbooks", tags=["workbooks"])
 
@@ -104,14 +105,7 @@ def _drop_members(session: Session, workbook: models.Workbook) -> None:
 
 
 def _columns(spec: specs.WorkbookSpec, definition: str, scope: str) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": definition,
-        "spec": spec.model_dump(mode="json"),
-        "tags": list(spec.tags),
-        "scope": scope,
-    }
+    return {**texts.workbook_columns(spec, definition), "scope": scope}
 
 
 @router.post("", status_code=201, responses={201: {"model": Workbook}})

@@ -15,6 +15,7 @@ from meltemi.api import paging, render, text
 from meltemi.api.deps import DB
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, rows
+from meltemi.worker import definitions as texts
 
 router = APIRouter(prefix="/v2/workflows", tags=["workflows"])
 
@@ -59,11 +60,6 @@ FILTERS = {
 }
 Listing = Annotated[paging.Listing, Depends(paging.listing(FILTERS))]
 Text = Annotated[str, Depends(text.definition_text)]
-
-
-def input_signature(params: Sequence[specs.InputParam]) -> str:
-    """The input as Mistral shows it: ``a, b="default"``."""
-    return ", ".join(f'{p.name}="{p.default}"' if p.has_default else p.name for p in params)
 
 
 def _declared_input(spec: dict[str, Any]) -> list[Any]:
@@ -113,15 +109,7 @@ def split_definition(definition: str, names: Sequence[str]) -> dict[str, str]:
 
 def values(spec: specs.WorkflowSpec, definition: str, scope: str) -> dict[str, Any]:
     """The columns of a workflow definition row for ``spec``."""
-    return {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": definition,
-        "spec": spec.model_dump(mode="json"),
-        "tags": list(spec.tags),
-        "input": input_signature(spec.input),
-        "scope": scope,
-    }
+    return {**texts.workflow_columns(spec, definition), "scope": scope}
 
 
 def _parse(definition: str, namespace: str) -> list[tuple[specs.WorkflowSpec, str]]:

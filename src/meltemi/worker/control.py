@@ -68,7 +68,7 @@ def start_in(
         now=step.now(),
         max_depth=rt.settings.max_subworkflow_depth,
     )
-    step.create_execution(session, definition, spec, state, description=description)
+    step.create_execution(session, definition, spec, state, description=description, start=rt)
     return state.id
 
 

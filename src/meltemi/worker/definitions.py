@@ -45,6 +45,17 @@ def action_columns(spec: specs.AdHocActionSpec, text: str) -> dict[str, Any]:
     }
 
 
+def workbook_columns(spec: specs.WorkbookSpec, text: str) -> dict[str, Any]:
+    """The columns of a workbook row."""
+    return {
+        "name": spec.name,
+        "namespace": spec.namespace,
+        "definition": text,
+        "spec": spec.model_dump(mode="json"),
+        "tags": list(spec.tags),
+    }
+
+
 def save(
     session: Session, text: str, *, source: str = "<string>", namespace: str = ""
 ) -> list[str]:
@@ -76,14 +87,7 @@ def _save_workbook(session: Session, spec: specs.WorkbookSpec, text: str) -> lis
     old = rows.find(session, models.Workbook, name=spec.name, namespace=spec.namespace)
     if old is not None:
         definitions.delete(session, models.Workbook, old.id)
-    columns = {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": text,
-        "spec": spec.model_dump(mode="json"),
-        "tags": list(spec.tags),
-    }
-    workbook = rows.create(session, models.Workbook, **columns)
+    workbook = rows.create(session, models.Workbook, **workbook_columns(spec, text))
     for wf in spec.workflows.values():
         _replace(
             session,

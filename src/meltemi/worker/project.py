@@ -39,6 +39,8 @@ def execution(session: Session, row: models.WorkflowExecution, state: ExecutionS
         "published_global": state.globals,
         "output": state.output if done else {},
     }
+    if row.params.get("env") != state.env:  # a resume or rerun may bring a new env
+        values["params"] = {**row.params, "env": state.env}
     if done and row.finished_at is None:
         values["finished_at"] = dt.datetime.now(dt.UTC)
     rows.update(session, row, **values)

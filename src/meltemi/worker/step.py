@@ -87,13 +87,30 @@ def apply(
         except errors.NotFound:
             log.warning("event for unknown execution", extra={"event": "step_orphan"})
             return None
-        spec = workflow_spec(rt, session, row)
-        state = ExecutionState.from_json(row.engine_state)
-        family = _family(rt, session, spec, row)
-        at = now()
-        decision = _decide_all(rt, spec, state, event, family=family, at=at)
-        write(session, rt, row, spec, old=state, decision=decision, at=at)
-        return decision
+        return step_in(session, rt, row, event)
+
+
+def step_in(
+    session: Session,
+    rt: Runtime,
+    row: models.WorkflowExecution,
+    event: events.Event,
+    *,
+    spec: WorkflowSpec | None = None,
+    state: ExecutionState | None = None,
+) -> engine.Decision:
+    """Apply ``event`` to the locked execution ``row`` inside the caller's transaction.
+
+    ``spec`` and ``state`` may be given when the caller has them already (a new
+    execution), saving their load.
+    """
+    spec = spec or workflow_spec(rt, session, row)
+    state = state or ExecutionState.from_json(row.engine_state)
+    family = _family(rt, session, spec, row)
+    at = now()
+    decision = _decide_all(rt, spec, state, event, family=family, at=at)
+    write(session, rt, row, spec, old=state, decision=decision, at=at)
+    return decision
 
 
 MAX_INSTANT = 2000
@@ -262,8 +279,13 @@ def create_execution(
     *,
     description: str = "",
     task_execution_id: str | None = None,
+    start: Runtime | None = None,
 ) -> models.WorkflowExecution:
-    """Store a new execution in its initial state and queue its ``StartExecution``."""
+    """Store a new execution in its initial state and queue its ``StartExecution``.
+
+    With ``start`` (the runtime), the execution is started at once in this transaction
+    instead, as Mistral answers a new execution already RUNNING.
+    """
     row = executions.create(
         session,
         id=state.id,
@@ -278,7 +300,10 @@ def create_execution(
         root_execution_id=state.root_execution_id,
         engine_state=state.to_json(),
     )
-    enqueue_event(session, state.id, events.StartExecution(), dedup_key=f"start:{state.id}")
+    if start is not None:
+        step_in(session, start, row, events.StartExecution(), spec=spec, state=state)
+    else:
+        enqueue_event(session, state.id, events.StartExecution(), dedup_key=f"start:{state.id}")
     return row
 
 
