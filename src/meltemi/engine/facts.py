@@ -77,7 +77,9 @@ class StateFacts:
         to_time: str | None,
     ) -> Sequence[Mapping[str, Any]]:
         """This execution and the snapshot of related ones, filtered."""
-        found = [execution_view(self._step), *self._step.executions]
+        own = execution_view(self._step)
+        # The snapshot may hold this execution too (as stored): the live view wins.
+        found = [own, *(e for e in self._step.executions if e.get("id") != own["id"])]
         return [
             e
             for e in found
