@@ -181,14 +181,18 @@ class Seeder:
         Rows are stamped a millisecond apart: SQLite's clock has millisecond
         resolution, and listings order by ``created_at`` before ``id``.
         """
-        stamp = dt.datetime.now(dt.UTC) + dt.timedelta(milliseconds=next(self.stamps))
-        values = {"workflow_name": "wf", "state": "SUCCESS", "created_at": stamp, **values}
+        values = {"workflow_name": "wf", "state": "SUCCESS", "created_at": self._stamp(), **values}
         with self.db.transaction() as s:
             return executions.create(s, **values).id
 
+    def _stamp(self) -> dt.datetime:
+        """Now, plus a millisecond per row seeded so far: distinct, increasing stamps."""
+        return dt.datetime.now(dt.UTC) + dt.timedelta(milliseconds=next(self.stamps))
+
     def task(self, execution_id: str, **values: Any) -> str:
         """Insert a task execution row; its id."""
-        defaults = {"name": "t1", "state": "SUCCESS", "workflow_name": "wf"}
+        defaults: dict[str, Any] = {"name": "t1", "state": "SUCCESS", "workflow_name": "wf"}
+        defaults["created_at"] = self._stamp()
         with self.db.transaction() as s:
             row = rows.create(
                 s,
@@ -206,7 +210,7 @@ class Seeder:
                 s,
                 models.ActionExecution,
                 id=models.new_id(),
-                **{"name": "std.echo", "state": "SUCCESS", **values},
+                **{"name": "std.echo", "state": "SUCCESS", "created_at": self._stamp(), **values},
             )
             return row.id
 

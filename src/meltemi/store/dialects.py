@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg.types.json
 import sqlalchemy as sa
 from psycopg import sql as pgsql
 from sqlalchemy import event
@@ -151,6 +152,62 @@ def insert_ignore(session: Session, table: sa.Table, values: Mapping[str, Any]) 
     insert = sqlite_dialect.insert if _is_sqlite(session) else postgresql.insert
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
     return session.execute(stmt).scalar_one_or_none()
+
+
+def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows fast: ``COPY`` on PostgreSQL, executemany on SQLite.
+
+    An engine step writes dozens of history, task and action rows; psycopg would send
+    one INSERT per row. ``COPY`` bypasses SQLAlchemy's column defaults, so the missing
+    columns are filled here from them (a SQL clock default becomes the database's
+    ``now()``, read once).
+    """
+    if not rows:
+        return
+    if _is_sqlite(session):
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:  # an executemany takes rows with equal keys
+            groups.setdefault(tuple(sorted(row)), []).append(row)
+        for group in groups.values():
+            session.execute(sa.insert(table), group)
+        return
+    columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True)]
+    fill = _defaults(session, [c for c in columns if any(c.name not in r for r in rows)])
+    names = [c.name for c in columns]
+    json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
+    stmt = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+        pgsql.Identifier(table.name), pgsql.SQL(", ").join(map(pgsql.Identifier, names))
+    )
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(stmt) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            values = (row[n] if n in row else fill[n] for n in names)
+            copy.write_row(
+                [_copy_value(n in json_columns, v) for n, v in zip(names, values, strict=False)]
+            )
+
+
+def _defaults(session: Session, columns: list[sa.Column[Any]]) -> dict[str, Any]:
+    """Python values of the defaults of ``columns`` (``None`` for nullable ones without)."""
+    filled: dict[str, Any] = {}
+    now: dt.datetime | None = None
+    for column in columns:
+        default = column.default
+        arg = getattr(default, "arg", None)
+        if isinstance(arg, utcnow):
+            now = now or session.execute(sa.select(utcnow())).scalar_one()
+            filled[column.name] = now
+        elif default is not None and default.is_callable:
+            filled[column.name] = arg(None)  # type: ignore[misc]
+        else:
+            filled[column.name] = arg
+    return filled
+
+
+def _copy_value(is_json: bool, value: Any) -> Any:
+    if is_json and value is not None:
+        return psycopg.types.json.Jsonb(value)
+    return value
 
 
 def _is_sqlite(session: Session) -> bool:

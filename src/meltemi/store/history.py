@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from meltemi.store import models, query, rows
+from meltemi.store import dialects, models, query, rows
 
 EntityKind = Literal["workflow", "task", "action"]
 _T = cast("sa.Table", models.HistoryEvent.__table__)
@@ -37,8 +37,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Event))
 def append(session: Session, events: Iterable[Event]) -> None:
     """Record ``events`` in one statement (``at`` is the database's clock)."""
     values = [{name: getattr(e, name) for name in _FIELDS} for e in events]
-    if values:
-        session.execute(sa.insert(_T), values)
+    dialects.insert_many(session, _T, values)
 
 
 def list_for_execution(

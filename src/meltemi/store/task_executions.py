@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from meltemi.store import models, query, rows
+from meltemi.store import dialects, models, query, rows
 
 Model = models.TaskExecution
 
@@ -50,8 +50,7 @@ def write_bulk(
     updates: list[dict[str, Any]],
 ) -> None:
     """Bulk INSERT then bulk UPDATE by primary key for ``model``."""
-    if inserts:
-        session.execute(sa.insert(model), inserts)
+    dialects.insert_many(session, cast("sa.Table", model.__table__), inserts)
     if updates:
         now = dt.datetime.now(dt.UTC)
         session.execute(sa.update(model), [{**u, "updated_at": now} for u in updates])
