@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from meltemi import errors, lang
 from meltemi.actions import ActionInfo
-from meltemi.api import paging, render, text, workflows
+from meltemi.api import openapi, paging, render, text, workflows
 from meltemi.api.deps import DB, Actions
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, query, rows
@@ -117,7 +117,12 @@ def _parse(definition: str, namespace: str) -> list[tuple[specs.AdHocActionSpec,
     return [(s, texts[s.name]) for s in parsed]
 
 
-@router.post("", status_code=201, responses={201: {"model": ActionList}})
+@router.post(
+    "",
+    status_code=201,
+    responses={201: {"model": ActionList}},
+    openapi_extra=openapi.DEFINITION_BODY,
+)
 def create(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Create every ad-hoc action of the text (409 if one exists already)."""
     text.check_scope(scope)
@@ -148,13 +153,15 @@ def _update(db: DB, definition: str, namespace: str, scope: str, identifier: str
         return {"actions": [body(r) for r in updated]}
 
 
-@router.put("", responses={200: {"model": ActionList}})
+@router.put("", responses={200: {"model": ActionList}}, openapi_extra=openapi.DEFINITION_BODY)
 def update(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Replace the definitions of the text's actions (each must exist)."""
     return _update(db, definition, namespace, scope, None)
 
 
-@router.put("/{identifier}", responses={200: {"model": ActionList}})
+@router.put(
+    "/{identifier}", responses={200: {"model": ActionList}}, openapi_extra=openapi.DEFINITION_BODY
+)
 def update_one(
     db: DB, identifier: str, definition: Text, namespace: str = "", scope: str = "private"
 ) -> Any:
@@ -162,7 +169,9 @@ def update_one(
     return _update(db, definition, namespace, scope, identifier)
 
 
-@router.post("/validate", responses={200: {"model": text.Validation}})
+@router.post(
+    "/validate", responses={200: {"model": text.Validation}}, openapi_extra=openapi.TEXT_BODY
+)
 async def validate(request: Request) -> Any:
     """Whether the text is a valid list of ad-hoc actions, and why not."""
     return text.validation(lang.load_actions, await text.body_text(request))

@@ -22,6 +22,7 @@ from meltemi.api import (
     environments,
     errors,
     executions,
+    openapi,
     sub_executions,
     tasks,
     workbooks,
@@ -105,5 +106,6 @@ def create_app(
     app.include_router(root)
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app)
     importlib.import_module("meltemi.web").mount(app)  # the dashboard under /ui
     return app

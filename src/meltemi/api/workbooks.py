@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from meltemi import lang
-from meltemi.api import actions, paging, render, text, workflows
+from meltemi.api import actions, openapi, paging, render, text, workflows
 from meltemi.api.deps import DB
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, query, rows
@@ -108,7 +108,9 @@ def _columns(spec: specs.WorkbookSpec, definition: str, scope: str) -> dict[str,
     return {**texts.workbook_columns(spec, definition), "scope": scope}
 
 
-@router.post("", status_code=201, responses={201: {"model": Workbook}})
+@router.post(
+    "", status_code=201, responses={201: {"model": Workbook}}, openapi_extra=openapi.DEFINITION_BODY
+)
 def create(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Create a workbook with its workflows and actions (409 if any name is taken)."""
     text.check_scope(scope)
@@ -119,7 +121,7 @@ def create(db: DB, definition: Text, namespace: str = "", scope: str = "private"
         return body(workbook)
 
 
-@router.put("", responses={200: {"model": Workbook}})
+@router.put("", responses={200: {"model": Workbook}}, openapi_extra=openapi.DEFINITION_BODY)
 def update(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Replace a workbook (found by the name in the text) and its members."""
     text.check_scope(scope)
@@ -132,7 +134,9 @@ def update(db: DB, definition: Text, namespace: str = "", scope: str = "private"
         return body(workbook)
 
 
-@router.post("/validate", responses={200: {"model": text.Validation}})
+@router.post(
+    "/validate", responses={200: {"model": text.Validation}}, openapi_extra=openapi.TEXT_BODY
+)
 async def validate(request: Request) -> Any:
     """Whether the text is a valid workbook, and why not."""
     return text.validation(lang.load_workbook, await text.body_text(request))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from meltemi import errors, lang
-from meltemi.api import paging, render, text
+from meltemi.api import openapi, paging, render, text
 from meltemi.api.deps import DB
 from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, rows
@@ -118,7 +118,12 @@ def _parse(definition: str, namespace: str) -> list[tuple[specs.WorkflowSpec, st
     return [(s, texts[s.name]) for s in parsed]
 
 
-@router.post("", status_code=201, responses={201: {"model": Workflows}})
+@router.post(
+    "",
+    status_code=201,
+    responses={201: {"model": Workflows}},
+    openapi_extra=openapi.DEFINITION_BODY,
+)
 def create(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Create every workflow of the text (409 if one exists already)."""
     text.check_scope(scope)
@@ -146,7 +151,7 @@ def _update_all(
     return updated
 
 
-@router.put("", responses={200: {"model": Workflows}})
+@router.put("", responses={200: {"model": Workflows}}, openapi_extra=openapi.DEFINITION_BODY)
 def update(db: DB, definition: Text, namespace: str = "", scope: str = "private") -> Any:
     """Replace the definitions of the text's workflows (each must exist)."""
     text.check_scope(scope)
@@ -155,7 +160,9 @@ def update(db: DB, definition: Text, namespace: str = "", scope: str = "private"
         return {"workflows": [body(r) for r in _update_all(session, parsed, scope, None)]}
 
 
-@router.put("/{identifier}", responses={200: {"model": Workflow}})
+@router.put(
+    "/{identifier}", responses={200: {"model": Workflow}}, openapi_extra=openapi.DEFINITION_BODY
+)
 def update_one(
     db: DB, identifier: str, definition: Text, namespace: str = "", scope: str = "private"
 ) -> Any:
@@ -171,7 +178,9 @@ def update_one(
         return body(_update_all(session, parsed, scope, identifier)[0])
 
 
-@router.post("/validate", responses={200: {"model": text.Validation}})
+@router.post(
+    "/validate", responses={200: {"model": text.Validation}}, openapi_extra=openapi.TEXT_BODY
+)
 async def validate(request: Request) -> Any:
     """Whether the text is a valid workflow list, and why not."""
     return text.validation(lang.load_workflows, await text.body_text(request))
