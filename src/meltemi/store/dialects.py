@@ -172,7 +172,7 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             session.execute(sa.insert(table), group)
         return
     columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True)]
-    fill = _defaults(session, [c for c in columns if any(c.name not in r for r in rows)])
+    fill = _defaults([c for c in columns if any(c.name not in r for r in rows)])
     names = [c.name for c in columns]
     json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
     stmt = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -187,16 +187,19 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             )
 
 
-def _defaults(session: Session, columns: list[sa.Column[Any]]) -> dict[str, Any]:
-    """Python values of the defaults of ``columns`` (``None`` for nullable ones without)."""
+def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
+    """Python values of the defaults of ``columns`` (``None`` for nullable ones without).
+
+    A clock default becomes this process's clock: these are record stamps
+    (``created_at``, a history event's ``at``), never lease times, which stay on the
+    database's clock; reading ``now()`` would cost a round trip per batch.
+    """
     filled: dict[str, Any] = {}
-    now: dt.datetime | None = None
     for column in columns:
         default = column.default
         arg = getattr(default, "arg", None)
         if isinstance(arg, utcnow):
-            now = now or session.execute(sa.select(utcnow())).scalar_one()
-            filled[column.name] = now
+            filled[column.name] = dt.datetime.now(dt.UTC)
         elif default is not None and default.is_callable:
             filled[column.name] = arg(None)  # type: ignore[misc]
         else:

@@ -31,6 +31,13 @@ def _time(text: str | None) -> dt.datetime | None:
 
 def execution(session: Session, row: models.WorkflowExecution, state: ExecutionState) -> None:
     """Write the execution's columns and its engine state."""
+    rows.update(session, row, **execution_values(row.params, row.finished_at, state))
+
+
+def execution_values(
+    params: dict[str, Any], finished_at: dt.datetime | None, state: ExecutionState
+) -> dict[str, Any]:
+    """The columns of an execution row that follow its engine state."""
     done = state.state in WORKFLOW_DONE
     values: dict[str, Any] = {
         "engine_state": state.to_json(),
@@ -39,11 +46,11 @@ def execution(session: Session, row: models.WorkflowExecution, state: ExecutionS
         "published_global": state.globals,
         "output": state.output if done else {},
     }
-    if row.params.get("env") != state.env:  # a resume or rerun may bring a new env
-        values["params"] = {**row.params, "env": state.env}
-    if done and row.finished_at is None:
+    if params.get("env") != state.env:  # a resume or rerun may bring a new env
+        values["params"] = {**params, "env": state.env}
+    if done and finished_at is None:
         values["finished_at"] = dt.datetime.now(dt.UTC)
-    rows.update(session, row, **values)
+    return values
 
 
 def tasks(

@@ -184,9 +184,23 @@ def write(
     at: dt.datetime | None = None,
 ) -> None:
     """Persist a decision: state, projection, history, and commands as jobs."""
+    project.execution(session, row, decision.state)
+    _write_rest(session, rt, row, spec, old=old, decision=decision, at=at or now())
+
+
+def _write_rest(
+    session: Session,
+    rt: Runtime,
+    row: models.WorkflowExecution,
+    spec: WorkflowSpec,
+    *,
+    old: ExecutionState,
+    decision: engine.Decision,
+    at: dt.datetime,
+) -> None:
+    """Everything of :func:`write` but the execution row itself."""
     new = decision.state
-    project.execution(session, row, new)
-    project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at or now())
+    project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at)
     history.append(session, project.history_events(row, decision.history))
     for command in decision.commands:
         _carry_out(session, rt, row, command)
@@ -286,24 +300,29 @@ def create_execution(
     With ``start`` (the runtime), the execution is started at once in this transaction
     instead, as Mistral answers a new execution already RUNNING.
     """
-    row = executions.create(
-        session,
-        id=state.id,
-        workflow_name=spec.name,
-        workflow_id=definition.id,
-        workflow_namespace=definition.namespace,
-        description=description,
-        state=state.state,
-        input=state.input,
-        params={**state.params, "namespace": definition.namespace},
-        parent_task_execution_id=task_execution_id,
-        root_execution_id=state.root_execution_id,
-        engine_state=state.to_json(),
-    )
-    if start is not None:
-        step_in(session, start, row, events.StartExecution(), spec=spec, state=state)
-    else:
+    params = {**state.params, "namespace": definition.namespace}
+    columns = {
+        "id": state.id,
+        "workflow_name": spec.name,
+        "workflow_id": definition.id,
+        "workflow_namespace": definition.namespace,
+        "description": description,
+        "input": state.input,
+        "params": params,
+        "parent_task_execution_id": task_execution_id,
+        "root_execution_id": state.root_execution_id,
+    }
+    if start is None:
+        values = {**columns, **project.execution_values(params, None, state)}
+        row = executions.create(session, **values)
         enqueue_event(session, state.id, events.StartExecution(), dedup_key=f"start:{state.id}")
+        return row
+    # Started at once: decide first, then insert the row as the decision left it.
+    at = now()
+    decision = _decide_all(start, spec, state, events.StartExecution(), family=(), at=at)
+    final = project.execution_values(params, None, decision.state)
+    row = executions.create(session, **{**columns, **final})
+    _write_rest(session, start, row, spec, old=state, decision=decision, at=at)
     return row
 
 
