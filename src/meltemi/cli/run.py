@@ -97,6 +97,7 @@ async def _drive(rt: step.Runtime, execution_id: str, console: Console, quiet: b
                 live.update(_table(rt, execution_id))
                 await anyio.sleep(0.1)
             live.update(_table(rt, execution_id))
+    console.print()  # end the table's line before the output goes to stdout
 
 
 def _state(rt: step.Runtime, execution_id: str) -> str:
