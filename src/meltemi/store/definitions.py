@@ -6,6 +6,8 @@ Plain create/update/delete/list go through :mod:`meltemi.store.rows` with the mo
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import uuid
 from typing import TypeVar
 
@@ -43,6 +45,34 @@ def get(
     ).all()
     for row in sorted(candidates, key=lambda r: r.namespace != namespace):
         return row
+    raise errors.NotFound(rows.kind_of(model), identifier)
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """What identifies one version of a workflow definition, without its text."""
+
+    id: str
+    name: str
+    namespace: str
+    updated_at: dt.datetime
+
+
+def workflow_stamp(session: Session, identifier: str, namespace: str = "") -> Stamp:
+    """The stamp of the workflow named (or with id) ``identifier``; see :func:`get`.
+
+    Reads four small columns: callers that cache parsed specs by stamp never load a
+    definition's text or spec twice.
+    """
+    model = models.WorkflowDefinition
+    stmt = sa.select(model.id, model.name, model.namespace, model.updated_at)
+    if _is_uuid(identifier):
+        found = session.execute(stmt.where(model.id == identifier)).all()
+    else:
+        scope = model.namespace.in_({namespace, ""})
+        found = session.execute(stmt.where(model.name == identifier, scope)).all()
+    for row in sorted(found, key=lambda r: r.namespace != namespace):
+        return Stamp(row.id, row.name, row.namespace, row.updated_at)
     raise errors.NotFound(rows.kind_of(model), identifier)
 
 

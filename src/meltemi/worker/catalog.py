@@ -13,7 +13,7 @@ from typing import Any
 
 from meltemi import actions, errors
 from meltemi.lang.spec import AdHocActionSpec, WorkflowSpec
-from meltemi.store import definitions, models
+from meltemi.store import definitions, models, rows
 from meltemi.store.db import Database, Session
 
 ActionLookup = Callable[[str], "actions.ActionDef | AdHocActionSpec | None"]
@@ -61,19 +61,26 @@ class Catalog:
             self._uses_executions[id(spec)] = "executions(" in row.definition
         return spec
 
+    def spec(self, session: Session, stamp: definitions.Stamp) -> WorkflowSpec:
+        """The parsed spec of the definition version ``stamp`` (loaded on a cache miss)."""
+        spec = self._workflows.get((stamp.id, stamp.updated_at))
+        if spec is None:
+            spec = self.workflow(rows.get(session, models.WorkflowDefinition, stamp.id))
+        return spec
+
     def find_workflow(
         self, session: Session, name: str, *, workbook: str | None = None, namespace: str = ""
-    ) -> models.WorkflowDefinition:
+    ) -> definitions.Stamp:
         """The workflow ``name``: workbook-local (``wb.name``) first, then global.
 
         Raises :class:`errors.NotFound`.
         """
         if workbook and not name.startswith(f"{workbook}."):
             try:
-                return definitions.get_workflow(session, f"{workbook}.{name}", namespace)
+                return definitions.workflow_stamp(session, f"{workbook}.{name}", namespace)
             except errors.NotFound:
                 pass
-        return definitions.get_workflow(session, name, namespace)
+        return definitions.workflow_stamp(session, name, namespace)
 
     def action_lookup(self, db: Database, namespace: str = "") -> ActionLookup:
         """A lookup for :func:`actions.adhoc.runnable`: registered actions, then ad-hoc.

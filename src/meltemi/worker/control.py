@@ -57,8 +57,8 @@ def start_in(
 ) -> str:
     """:func:`start_execution` inside the caller's transaction (e.g. a cron tick)."""
     params = dict(params or {})
-    definition = definitions.get_workflow(session, workflow_identifier, namespace)
-    spec = rt.catalog.workflow(definition)
+    definition = definitions.workflow_stamp(session, workflow_identifier, namespace)
+    spec = rt.catalog.spec(session, definition)
     params["env"] = _environment(session, params.get("env"))
     state = engine.initial_state(
         spec,

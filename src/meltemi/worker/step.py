@@ -21,7 +21,7 @@ from meltemi.engine import commands, events
 from meltemi.engine.state import ExecutionState
 from meltemi.lang.spec import WorkflowSpec
 from meltemi.settings import Settings
-from meltemi.store import executions, history, jobs, models, rows
+from meltemi.store import definitions, executions, history, jobs, models
 from meltemi.store.db import Database, Session
 from meltemi.worker import catalog, project
 
@@ -170,7 +170,8 @@ def workflow_spec(rt: Runtime, session: Session, row: models.WorkflowExecution) 
     """The spec an execution runs, from its stored definition."""
     if row.workflow_id is None:
         raise errors.EngineError(f"Execution {row.id} has no workflow definition")
-    return rt.catalog.workflow(rows.get(session, models.WorkflowDefinition, row.workflow_id))
+    stamp = definitions.workflow_stamp(session, row.workflow_id)
+    return rt.catalog.spec(session, stamp)
 
 
 def write(
@@ -253,7 +254,7 @@ def _start_child(
         definition = rt.catalog.find_workflow(
             session, cmd.workflow, workbook=cmd.workbook, namespace=cmd.namespace
         )
-        spec = rt.catalog.workflow(definition)
+        spec = rt.catalog.spec(session, definition)
         wf_input, params = _split_input(spec, cmd.input, cmd.params)
         params["parent_task_execution_id"] = cmd.task_execution_id
         state = engine.initial_state(
@@ -287,7 +288,7 @@ def _split_input(
 
 def create_execution(
     session: Session,
-    definition: models.WorkflowDefinition,
+    definition: definitions.Stamp,
     spec: WorkflowSpec,
     state: ExecutionState,
     *,
