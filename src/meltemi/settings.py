@@ -33,6 +33,8 @@ class Settings:
     """How many jobs (engine steps and actions) one process runs at once."""
     lease_seconds: float = 30.0
     """How long a claimed job stays leased without a heartbeat."""
+    shutdown_grace: float = 30.0
+    """Seconds a stopping server waits for in-flight jobs before it exits anyway."""
     poll_seconds: float = 1.0
     """Idle wait between claims when nothing wakes the worker (safety net only)."""
     max_subworkflow_depth: int = 20

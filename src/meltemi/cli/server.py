@@ -7,7 +7,9 @@ on one PostgreSQL database form one service.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -68,28 +70,62 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: :func:`serve` handles SIGINT/SIGTERM,
+    so that the worker's in-flight jobs finish before the process exits (uvicorn would
+    re-raise the signal once its own shutdown is done)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 async def serve(rt: step.Runtime) -> None:
-    """Run this process's roles until the API server (or a signal) stops them."""
+    """Run this process's roles until SIGINT/SIGTERM, then shut down gracefully.
+
+    Shutdown: stop accepting requests and claiming jobs, let in-flight engine steps and
+    actions finish (at most ``settings.shutdown_grace`` seconds; a job cut short keeps
+    its lease until it expires, and recovery treats its action as interrupted).
+    """
     from meltemi.api.app import create_app  # noqa: PLC0415 - only when serving
     from meltemi.worker import control  # noqa: PLC0415
 
     settings = rt.settings
     worker = loop.Worker(rt, roles=settings.roles)
     stopping = anyio.Event()
+    server: _Server | None = None
+    if "api" in settings.roles:
+        app = create_app(settings, rt.db, control=control.Controller(rt))
+        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
+        server = _Server(config)
     async with anyio.create_task_group() as tg:
         if worker.kinds:
             tg.start_soon(worker.run)
         if "scheduler" in settings.roles:
             tg.start_soon(cron.run, rt, stopping)
-        if "api" in settings.roles:
-            app = create_app(settings, rt.db, control=control.Controller(rt))
-            config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
-            await uvicorn.Server(config).serve()
-        else:
-            await _wait_for_signal()
+        served = anyio.Event()
+        if server is not None:
+            tg.start_soon(_serve_http, server, served)
+        await _wait_for_signal()
         log.info("shutting down: finishing in-flight work", extra={"event": "shutdown"})
+        if server is not None:
+            server.should_exit = True
         stopping.set()
         worker.stop()
+        with anyio.move_on_after(settings.shutdown_grace):
+            if worker.kinds:
+                await worker.stopped.wait()
+            if server is not None:
+                await served.wait()
+        tg.cancel_scope.cancel()
+    log.info("stopped", extra={"event": "stopped"})
+
+
+async def _serve_http(server: _Server, served: anyio.Event) -> None:
+    try:
+        await server.serve()
+    finally:
+        served.set()
 
 
 async def _wait_for_signal() -> None:

@@ -42,6 +42,8 @@ class Worker:
         self.kinds = tuple(KINDS[r] for r in roles if r in KINDS)
         self.inflight: dict[int, jobs.Job] = {}
         self.stopping = anyio.Event()
+        self.stopped = anyio.Event()
+        """Set once :meth:`run` returned (in-flight jobs done)."""
         self._wake = anyio.Event()
         self._until: Callable[[], bool] | None = None
 
@@ -57,6 +59,7 @@ class Worker:
                 tg.cancel_scope.cancel()
         finally:
             listener.close()
+            self.stopped.set()
 
     def stop(self) -> None:
         """Stop claiming; in-flight jobs finish first."""
