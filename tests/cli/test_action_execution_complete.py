@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .conftest import Cli, LiveServer
+from .conftest import Cli, Server
 
 WF = """\
 version: '2.0'
@@ -29,7 +29,7 @@ def running_actions(cli: Cli) -> list[dict[str, Any]]:
 
 
 def test_complete_finishes_execution(
-    cli: Cli, server: LiveServer, write: Callable[[str, str], str]
+    cli: Cli, server: Server, write: Callable[[str, str], str]
 ) -> None:
     """Completing the running action with an output lets its execution succeed with it."""
     assert cli("workflow", "create", write("wf.yaml", WF)).code == 0

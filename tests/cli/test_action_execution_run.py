@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import Cli, LiveServer
+from .conftest import Cli, Server
 
 
 def test_run_sync_prints_output(cli: Cli) -> None:
@@ -13,7 +13,7 @@ def test_run_sync_prints_output(cli: Cli) -> None:
     assert result.json()["output"] == {"result": "hi"}
 
 
-def test_run_async_is_done_by_worker(cli: Cli, server: LiveServer) -> None:
+def test_run_async_is_done_by_worker(cli: Cli, server: Server) -> None:
     """``--async`` returns at once; the worker then runs the action."""
     queued = cli(
         "action-execution", "run", "std.echo", "--input", '{"output": 7}', "--async", "--json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .conftest import Cli, LiveServer
+from .conftest import Cli, Server
 
 WF = """\
 version: '2.0'
@@ -19,7 +19,7 @@ hold:
 
 
 def test_pause_resume_cancel_report_delete(
-    cli: Cli, server: LiveServer, write: Callable[[str, str], str]
+    cli: Cli, server: Server, write: Callable[[str, str], str]
 ) -> None:
     """State changes go through the API; the report shows the tree; delete removes it."""
     assert cli("workflow", "create", write("wf.yaml", WF)).code == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .conftest import Cli, LiveServer
+from .conftest import Cli, Server
 
 WF = """\
 version: '2.0'
@@ -23,7 +23,7 @@ gated:
 """
 
 
-def test_resume_with_env(cli: Cli, server: LiveServer, write: Callable[[str, str], str]) -> None:
+def test_resume_with_env(cli: Cli, server: Server, write: Callable[[str, str], str]) -> None:
     """The env given on resume is what later tasks see."""
     assert cli("workflow", "create", write("wf.yaml", WF)).code == 0
     start = cli("execution", "start", "gated", "--env", '{"k": 0}', "--json")

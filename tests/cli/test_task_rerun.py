@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .conftest import Cli, LiveServer
+from .conftest import Cli, Server
 
 WF = """\
 version: '2.0'
@@ -25,7 +25,7 @@ def running_actions(cli: Cli) -> list[dict[str, Any]]:
 
 
 def test_fail_then_rerun_then_complete(
-    cli: Cli, server: LiveServer, write: Callable[[str, str], str]
+    cli: Cli, server: Server, write: Callable[[str, str], str]
 ) -> None:
     """A task failed through ``action-execution fail`` is rerun and then succeeds."""
     assert cli("workflow", "create", write("wf.yaml", WF)).code == 0

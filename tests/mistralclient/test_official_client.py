@@ -9,100 +9,33 @@ shadow the real client library.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
-import uvicorn
 
-from meltemi.actions import Registry
-from meltemi.api import create_app
+from meltemi import testing
 from meltemi.settings import Settings
-from meltemi.store import db as dbm
-from meltemi.worker import catalog, control, loop, step
 
-WAIT_LIMIT = 20.0
-"""Seconds a condition may take to hold before the test fails (a hang is a bug)."""
 COMMAND_LIMIT = 60.0
 """Seconds one ``mistral`` command may take."""
 
 
-class LiveServer:
-    """A running server: its URL, and a way to wait for the worker's progress."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.jobs_done = 0
-        self._changed = threading.Condition()
-
-    def job_done(self) -> bool:
-        """Called by the worker after each job; never asks it to stop."""
-        with self._changed:
-            self.jobs_done += 1
-            self._changed.notify_all()
-        return False
-
-    def wait_until(self, condition: Callable[[], bool]) -> None:
-        """Return once ``condition()`` holds, checking it again after each finished job."""
-        deadline = time.monotonic() + WAIT_LIMIT
-        while True:
-            seen = self.jobs_done
-            if condition():
-                return
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._next_job(seen, left):
-                pytest.fail(f"condition not met within {WAIT_LIMIT}s")
-
-    def _next_job(self, seen: int, timeout: float) -> bool:
-        with self._changed:
-            return self._changed.wait_for(lambda: self.jobs_done != seen, timeout)
-
-
-async def _serve(
-    worker: loop.Worker, web: uvicorn.Server, sock: socket.socket, live: LiveServer
-) -> None:
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(worker.run, live.job_done)
-        await web.serve(sockets=[sock])
-        worker.stop()
-
-
 @pytest.fixture
-def server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
+def server(sqlite_template: Path, tmp_path: Path) -> Iterator[testing.LiveServer]:
     """A Meltemi server (API and worker) on a fresh SQLite database."""
     path = tmp_path / "meltemi.db"
     shutil.copyfile(sqlite_template, path)
-    settings = Settings(db_url=f"sqlite:///{path}")
-    database = dbm.open_database(settings.db_url)
-    registry = Registry.default(plugins=False)
-    rt = step.Runtime(db=database, settings=settings, catalog=catalog.Catalog(registry))
-    with contextlib.closing(database), socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        live = LiveServer(f"http://127.0.0.1:{sock.getsockname()[1]}")
-        app = create_app(settings, database, control=control.Controller(rt), registry=registry)
-        web = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="off"))
-        thread = threading.Thread(target=anyio.run, args=(_serve, loop.Worker(rt), web, sock, live))
-        thread.start()
-        try:
-            yield live
-        finally:
-            web.should_exit = True
-            thread.join(timeout=30)
-    assert not thread.is_alive(), "the server did not stop"
+    with testing.live_server(Settings(db_url=f"sqlite:///{path}")) as live:
+        yield live
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,7 +62,7 @@ def _client_env(url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def mistral(server: LiveServer, tmp_path: Path) -> Mistral:
+def mistral(server: testing.LiveServer, tmp_path: Path) -> Mistral:
     """Run python-mistralclient's ``mistral ARGS...`` against ``server``."""
     command = shutil.which("mistral", path=str(Path(sys.executable).parent))
     assert command is not None, "python-mistralclient is not installed (pip install -e '.[test]')"
@@ -207,13 +140,13 @@ def define(mistral: Mistral, tmp_path: Path) -> Callable[[str, str], Result]:
     return run
 
 
-def execution_state(server: LiveServer, execution_id: str) -> str:
+def execution_state(server: testing.LiveServer, execution_id: str) -> str:
     """The state the API reports for an execution (read without the client, to wait)."""
     answer = httpx.get(f"{server.url}/v2/executions/{execution_id}")
     return str(answer.json()["state"])
 
 
-def wait_for_state(server: LiveServer, execution_id: str, state: str) -> None:
+def wait_for_state(server: testing.LiveServer, execution_id: str, state: str) -> None:
     """Block until the execution reaches ``state`` (re-checked after each worker job)."""
     server.wait_until(lambda: execution_state(server, execution_id) == state)
 
@@ -240,7 +173,7 @@ def test_workbook_create_defines_its_workflows(
 
 
 def test_execution_with_input_runs_to_its_output(
-    mistral: Mistral, server: LiveServer, define: Callable[[str, str], Result]
+    mistral: Mistral, server: testing.LiveServer, define: Callable[[str, str], Result]
 ) -> None:
     """execution-create with input JSON; list, get, task-list and get-output report the run."""
     define("workflow-create", GREET)
@@ -262,7 +195,7 @@ def test_execution_with_input_runs_to_its_output(
 
 
 def test_async_action_completed_by_update(
-    mistral: Mistral, server: LiveServer, define: Callable[[str, str], Result]
+    mistral: Mistral, server: testing.LiveServer, define: Callable[[str, str], Result]
 ) -> None:
     """action-execution-update --state SUCCESS completes std.async_noop; the execution finishes."""
     define("workflow-create", ASK)

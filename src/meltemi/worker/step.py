@@ -157,12 +157,20 @@ def _instant(rt: Runtime, command: engine.Command) -> events.Event | None:
     if definition is None:
         return None
     ctx = actions.ActionContext(settings=rt.settings)
-    match actions.run_instant(definition, command.input, ctx):
+    outcome = actions.run_instant(definition, command.input, ctx)
+    return None if outcome is None else outcome_event(command.action_execution_id, outcome)
+
+
+def outcome_event(action_id: str, outcome: actions.Outcome) -> events.Event | None:
+    """The engine event that reports ``outcome`` of action execution ``action_id``;
+    ``None`` for an asynchronous start (answered later)."""
+    match outcome:
         case actions.Succeeded(result=result):
-            return events.ActionSucceeded(command.action_execution_id, result)
+            return events.ActionSucceeded(action_id, result)
         case actions.Failed(message=message, data=data):
-            error = message if data is None else data
-            return events.ActionFailed(command.action_execution_id, error)
+            return events.ActionFailed(action_id, message if data is None else data)
+        case actions.Cancelled():
+            return events.ActionFailed(action_id, "Action cancelled")
     return None
 
 

@@ -1,4 +1,4 @@
-"""Fakes for testing workflows without a database or a worker (STYLE 6).
+"""The in-memory engine driver: workflows tested without a database or a worker.
 
 :func:`run_until_done` drives the pure engine in memory: it applies ``decide()`` in a
 loop, runs actions with scripted outcomes or tiny fakes of the std actions, runs
@@ -13,11 +13,7 @@ Scripted outcomes, by task name, one per action run (attempts and items in order
 crashed mid-action) or ``{"pending": True}`` (an asynchronous start, answered later
 with :meth:`Driver.complete`, as a person completing a human step would). Unscripted
 actions run the real definitions given in ``actions=`` (your plugins), else the fakes
-in :data:`FAKE_ACTIONS`; asynchronous std actions stay pending.
-
-For action plugin authors: :func:`action_context` (a context as the worker builds it),
-:func:`call_action` (run one action through the worker's runner) and
-:class:`ScriptedAction` (a fake action answering from a script, recording its calls).
+(the instant std actions); asynchronous std actions stay pending.
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ import dataclasses
 import functools
 import heapq
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,8 +33,8 @@ from meltemi.engine import commands, events
 from meltemi.engine.commands import Command, HistoryRecord
 from meltemi.lang.spec import WorkflowSpec
 from meltemi.settings import Settings
-
-Outcome = Mapping[str, Any]
+from meltemi.testing.actions import Outcome, action_context
+from meltemi.worker import step
 
 
 class FakeClock:
@@ -60,41 +56,12 @@ class FakeClock:
         self._now = max(self._now, when)
 
 
-def _check(name: str, given: Mapping[str, Any], required: set[str], allowed: set[str]) -> None:
-    unexpected = sorted(set(given) - allowed)
-    missing = sorted(required - set(given))
-    if unexpected or missing:
-        detail = f"unexpected {unexpected}" if unexpected else f"missing {missing}"
-        raise errors.ActionError(f"Invalid input for action {name}: {detail}")
+@functools.cache
+def std_actions() -> actions.Registry:
+    """The std actions: the instant ones (noop, echo, fail, test_dict) run for real in
+    the driver; ``std.sleep`` is simulated with the fake clock."""
+    return actions.Registry.default(plugins=False)
 
-
-def _noop(args: Mapping[str, Any]) -> Any:
-    _check("std.noop", args, set(), set())
-
-
-def _echo(args: Mapping[str, Any]) -> Any:
-    _check("std.echo", args, {"output"}, {"output", "delay"})
-    return args["output"]
-
-
-def _fail(args: Mapping[str, Any]) -> Any:
-    _check("std.fail", args, set(), {"error_data"})
-    raise errors.ActionError("Fail action expected exception.", data=args.get("error_data") or None)
-
-
-def _test_dict(args: Mapping[str, Any]) -> Any:
-    _check("std.test_dict", args, {"size"}, {"size", "key_prefix", "val"})
-    prefix, value = args.get("key_prefix", ""), args.get("val", "")
-    return {f"{prefix}{i}": value for i in range(int(args["size"]))}
-
-
-FAKE_ACTIONS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "std.noop": _noop,
-    "std.echo": _echo,
-    "std.fail": _fail,
-    "std.test_dict": _test_dict,
-}
-"""Tiny pure fakes of std actions; ``std.sleep`` is simulated with the fake clock."""
 
 ASYNC_FAKES = frozenset({"std.async_noop", "std.mistral_http"})
 """Asynchronous std actions: the driver leaves them pending (see :meth:`Driver.complete`)."""
@@ -280,7 +247,7 @@ class Driver:
         if command.action in ASYNC_FAKES:
             self._answer(execution_id, command, None)
             return
-        self.queue.append((execution_id, _fake(command)))
+        self.queue.append((execution_id, _std(command)))
 
     def _answer(
         self, execution_id: str, command: commands.RunAction, event: events.Event | None
@@ -378,17 +345,20 @@ def _scripted(command: commands.RunAction, outcome: Outcome) -> events.Event | N
     return events.ActionSucceeded(action_id, outcome.get("output"))
 
 
-def _fake(command: commands.RunAction) -> events.Event:
-    fake = FAKE_ACTIONS.get(command.action)
+def _std(command: commands.RunAction) -> events.Event:
     action_id = command.action_execution_id
-    if fake is None:
+    definition = std_actions().find(command.action)
+    outcome = None
+    if definition is not None:
+        ctx = actions.ActionContext(settings=Settings())
+        outcome = actions.run_instant(definition, command.input, ctx)
+    if outcome is None:
         return events.ActionFailed(
             action_id, f"Failed to find action [action_name={command.action}]"
         )
-    try:
-        return events.ActionSucceeded(action_id, fake(command.input))
-    except errors.ActionError as exc:
-        return events.ActionFailed(action_id, exc.data)
+    event = step.outcome_event(action_id, outcome)
+    assert event is not None  # an instant action is never pending
+    return event
 
 
 def _run_real(
@@ -402,18 +372,8 @@ def _run_real(
     run = functools.partial(
         actions.run_action, definition, command.input, ctx, timeout=command.timeout
     )
-    return _event_of(command.action_execution_id, anyio.run(run))
-
-
-def _event_of(action_id: str, outcome: actions.Outcome) -> events.Event | None:
-    match outcome:
-        case actions.Succeeded(result=result):
-            return events.ActionSucceeded(action_id, result)
-        case actions.Failed(message=message, data=data):
-            return events.ActionFailed(action_id, message if data is None else data)
-        case actions.Cancelled():
-            return events.ActionFailed(action_id, "Action cancelled")
-    return None  # Pending: answered later through Driver.complete()
+    # None when pending: answered later through Driver.complete()
+    return step.outcome_event(command.action_execution_id, anyio.run(run))
 
 
 def load(text: str) -> tuple[WorkflowSpec, dict[str, WorkflowSpec]]:
@@ -458,115 +418,3 @@ def run_until_done(
     driver = Driver(spec, results=results, workflows=known, clock=clock, actions=actions)
     driver.start(input or {}, params)
     return driver.run()
-
-
-# -- Fakes for action plugin authors ------------------------------------------------
-
-FAKE_EXECUTION_ID = "00000000-0000-4000-8000-00000000e001"
-FAKE_TASK_ID = "00000000-0000-4000-8000-00000000f001"
-FAKE_ACTION_EXECUTION_ID = "00000000-0000-4000-8000-00000000a001"
-
-
-def action_context(
-    *,
-    env: Mapping[str, Any] | None = None,
-    settings: Settings | None = None,
-    execution_id: str | None = FAKE_EXECUTION_ID,
-    task_id: str | None = FAKE_TASK_ID,
-    action_execution_id: str | None = FAKE_ACTION_EXECUTION_ID,
-    workflow_name: str | None = "test_workflow",
-) -> actions.ActionContext:
-    """An :class:`~meltemi.actions.ActionContext` like the worker builds for a task's
-    action: fixed fake ids, the callback URL of the action execution, ``env`` and
-    ``settings`` (defaults: empty, :class:`Settings` defaults), a fresh cancellation."""
-    settings = settings or Settings()
-    callback = None
-    if action_execution_id is not None:
-        base = f"http://{settings.host}:{settings.port}/v2"
-        callback = f"{base}/action_executions/{action_execution_id}"
-    return actions.ActionContext(
-        execution_id=execution_id,
-        task_id=task_id,
-        action_execution_id=action_execution_id,
-        workflow_name=workflow_name,
-        callback_url=callback,
-        env=dict(env or {}),
-        settings=settings,
-    )
-
-
-async def call_action(
-    action: actions.ActionDef | Callable[..., Any],
-    input: Mapping[str, Any] | None = None,  # noqa: A002 - Mistral's word
-    *,
-    ctx: actions.ActionContext | None = None,
-    timeout: float | None = None,  # noqa: ASYNC109 - the task's timeout, as the worker applies it
-) -> actions.Outcome:
-    """Run an action (an ``@action`` function or class, or an ActionDef) as the worker
-    does: input checked against its signature, ``timeout``, cancellation, result size.
-
-    Returns ``Succeeded(result)``, ``Failed(message, data, timed_out)``, ``Pending()``
-    or ``Cancelled()``; never raises for what the action does. ``ctx`` defaults to
-    :func:`action_context`.
-    """
-    definition = action if isinstance(action, actions.ActionDef) else actions.definition_of(action)
-    return await actions.run_action(
-        definition, dict(input or {}), ctx or action_context(), timeout=timeout
-    )
-
-
-def call_action_sync(
-    action: actions.ActionDef | Callable[..., Any],
-    input: Mapping[str, Any] | None = None,  # noqa: A002 - Mistral's word
-    *,
-    ctx: actions.ActionContext | None = None,
-    timeout: float | None = None,
-) -> actions.Outcome:
-    """:func:`call_action` from synchronous code (starts its own event loop)."""
-    return anyio.run(functools.partial(call_action, action, input, ctx=ctx, timeout=timeout))
-
-
-@dataclasses.dataclass
-class ScriptedAction:
-    """A fake action answering from a script, one outcome per call, recording its calls.
-
-    Outcomes as for :func:`run_until_done`: ``{"output": value}``, ``{"error": value}``
-    (fails with ``value`` as error data) or ``{"pending": True}`` (an asynchronous
-    start). It accepts any input. Register :attr:`definition` where a real action
-    would go (a ``Registry``, ``run_until_done(actions=...)``)::
-
-        sms = ScriptedAction("sms.send", [{"output": {"id": 1}}, {"error": "down"}])
-        registry.add(sms.definition)
-        ...
-        assert sms.calls == [{"to": "+30...", "text": "..."}, ...]
-    """
-
-    name: str
-    script: list[Outcome]
-    calls: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    """The input of every call, in order."""
-    contexts: list[actions.ActionContext] = dataclasses.field(default_factory=list)
-    """The context of every call, in order."""
-
-    @property
-    def definition(self) -> actions.ActionDef:
-        """The runnable definition of this fake (accepts any input)."""
-        signature = actions.Signature(params=(), var_keyword="input")
-        return actions.ActionDef(
-            name=self.name, signature=signature, invoke=self._invoke, description="scripted"
-        )
-
-    async def _invoke(self, given: dict[str, Any], ctx: actions.ActionContext) -> Any:
-        self.calls.append(dict(given))
-        self.contexts.append(ctx)
-        if len(self.calls) > len(self.script):
-            raise errors.ActionError(
-                f"{self.name}: no scripted outcome left for call {len(self.calls)}"
-            )
-        outcome = self.script[len(self.calls) - 1]
-        if outcome.get("pending"):
-            return actions.Pending()
-        if "error" in outcome:
-            error = outcome["error"]
-            raise errors.ActionError(str(error), data=error)
-        return outcome.get("output")
