@@ -155,12 +155,12 @@ def insert_ignore(session: Session, table: sa.Table, values: Mapping[str, Any]) 
 
 
 def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows fast: ``COPY`` on PostgreSQL, executemany on SQLite.
+    """Insert many rows fast: one pipelined executemany on PostgreSQL (every row sent,
+    one round trip), a plain executemany on SQLite.
 
-    An engine step writes dozens of history, task and action rows; psycopg would send
-    one INSERT per row. ``COPY`` bypasses SQLAlchemy's column defaults, so the missing
-    columns are filled here from them (a SQL clock default becomes the database's
-    ``now()``, read once).
+    An engine step writes dozens of history, task and action rows; through SQLAlchemy
+    each row would cost its own parameter processing and wait. The statement is
+    psycopg's own, so SQLAlchemy's column defaults are filled here from the table.
     """
     if not rows:
         return
@@ -175,16 +175,17 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     fill = _defaults([c for c in columns if any(c.name not in r for r in rows)])
     names = [c.name for c in columns]
     json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
-    stmt = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
-        pgsql.Identifier(table.name), pgsql.SQL(", ").join(map(pgsql.Identifier, names))
+    stmt = pgsql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        pgsql.Identifier(table.name),
+        pgsql.SQL(", ").join(map(pgsql.Identifier, names)),
+        pgsql.SQL(", ").join(pgsql.Placeholder() * len(names)),
     )
     raw = session.connection().connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(stmt) as copy:  # type: ignore[union-attr]
-        for row in rows:
-            values = (row[n] if n in row else fill[n] for n in names)
-            copy.write_row(
-                [_copy_value(n in json_columns, v) for n, v in zip(names, values, strict=False)]
-            )
+    params = [
+        [_param(n in json_columns, row[n] if n in row else fill[n]) for n in names] for row in rows
+    ]
+    with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.executemany(stmt, params)
 
 
 def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
@@ -207,7 +208,7 @@ def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
     return filled
 
 
-def _copy_value(is_json: bool, value: Any) -> Any:
+def _param(is_json: bool, value: Any) -> Any:
     if is_json and value is not None:
         return psycopg.types.json.Jsonb(value)
     return value
