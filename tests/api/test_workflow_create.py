@@ -73,11 +73,14 @@ def test_several_workflows_each_get_their_own_text(client: TestClient) -> None:
 
 
 def test_existing_name_is_a_conflict(client: TestClient) -> None:
-    """Creating a workflow whose name exists answers 409 with a faultstring."""
+    """Creating a workflow whose name exists answers 409 saying which and what to do."""
     assert client.post("/v2/workflows", content=WF, headers=TEXT).status_code == 201
     got = client.post("/v2/workflows", content=WF, headers=TEXT)
     assert got.status_code == 409
-    assert got.json()["faultstring"]
+    assert got.json()["faultstring"] == (
+        "workflow_definitions [name='wf', namespace=''] already exists:"
+        " update it, or delete it first"
+    )
 
 
 @SQLITE_ONLY

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import psycopg.errors
 import psycopg.types.json
 import sqlalchemy as sa
 from psycopg import sql as pgsql
@@ -212,6 +213,15 @@ def _param(is_json: bool, value: Any) -> Any:
     if is_json and value is not None:
         return psycopg.types.json.Jsonb(value)
     return value
+
+
+def is_unique_violation(error: BaseException | None) -> bool:
+    """True when ``error`` (an IntegrityError) is a unique-key violation, not e.g. a
+    foreign-key or not-null one."""
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, psycopg.errors.UniqueViolation):
+        return True
+    return "UNIQUE constraint failed" in str(orig)
 
 
 def _is_sqlite(session: Session) -> bool:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from meltemi import errors
-from meltemi.store import query
+from meltemi.store import dialects, query
 from meltemi.store.db import translate_errors
 
 M = TypeVar("M", bound=DeclarativeBase)
@@ -35,7 +35,16 @@ def create(session: Session, model: type[M], **values: Any) -> M:
     """
     row = model(**values)
     session.add(row)
-    flush(session)
+    try:
+        flush(session)
+    except errors.Conflict as exc:
+        named = {k: values[k] for k in ("name", "namespace") if k in values}
+        if not named or not dialects.is_unique_violation(exc.__cause__):
+            raise
+        key = ", ".join(f"{k}={v!r}" for k, v in named.items())
+        raise errors.Conflict(
+            f"{kind_of(model)} [{key}] already exists: update it, or delete it first"
+        ) from exc
     return row
 
 
