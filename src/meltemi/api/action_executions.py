@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from typing import Annotated, Any
 
@@ -120,15 +121,15 @@ def list_page(
     request: Request, db: Database, listing: paging.Listing, *, include_output: bool
 ) -> dict[str, Any]:
     """A page of action executions as a collection body (also serves a task's list)."""
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session, models.ActionExecution, listing.page.for_store(), listing.filters
-        )
-        items = [
-            render.project(body(r, with_output=include_output), listing.page.fields) for r in found
-        ]
-    return paging.collection(request, "action_executions", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.ActionExecution,
+        resource="action_executions",
+        render_row=functools.partial(body, with_output=include_output),
+        fields=FIELDS,
+    )
 
 
 @router.post("", status_code=201, responses={201: {"model": ActionExecution}})

@@ -163,13 +163,15 @@ def create(db: DB, given: CronTriggerIn) -> Any:
 @router.get("", responses={200: {"model": CronTriggerList}})
 def list_(request: Request, db: DB, listing: Listing) -> Any:
     """A page of cron triggers."""
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session, models.CronTrigger, listing.page.for_store(), listing.filters
-        )
-        items = [render.project(body(r), listing.page.fields) for r in found]
-    return paging.collection(request, "cron_triggers", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.CronTrigger,
+        resource="cron_triggers",
+        render_row=body,
+        fields=FIELDS,
+    )
 
 
 @router.get("/{identifier}", responses={200: {"model": CronTrigger}})

@@ -106,13 +106,15 @@ def update(db: DB, payload: Payload) -> Any:
 @router.get("", responses={200: {"model": Environments}})
 def list_(request: Request, db: DB, listing: Listing) -> Any:
     """A page of environments."""
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session, models.Environment, listing.page.for_store(), listing.filters
-        )
-        items = [render.project(body(r), listing.page.fields) for r in found]
-    return paging.collection(request, "environments", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.Environment,
+        resource="environments",
+        render_row=body,
+        fields=FIELDS,
+    )
 
 
 @router.get("/{name}", responses={200: {"model": Environment}})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -125,19 +126,16 @@ def list_page(
     request: Request, db: Database, listing: paging.Listing, *, include_output: bool
 ) -> dict[str, Any]:
     """A page of executions as a collection body (also serves a task's sub-workflows)."""
-    listing.page.check_fields(FIELDS)
-    store_listing = listing.renamed(RENAMED)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session,
-            models.WorkflowExecution,
-            store_listing.page.for_store(),
-            store_listing.filters,
-        )
-        items = [
-            render.project(body(r, with_output=include_output), listing.page.fields) for r in found
-        ]
-    return paging.collection(request, "executions", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.WorkflowExecution,
+        resource="executions",
+        render_row=functools.partial(body, with_output=include_output),
+        fields=FIELDS,
+        renamed=RENAMED,
+    )
 
 
 def _with_source(db: Database, given: ExecutionIn) -> ExecutionIn:

@@ -20,7 +20,9 @@ from urllib.parse import quote, urlencode
 from fastapi import Query, Request
 
 from meltemi import errors
-from meltemi.store import query
+from meltemi.api import render
+from meltemi.store import query, rows
+from meltemi.store.db import Database
 
 MAX_LIMIT = 1000
 """A request without a limit (or a larger one) gets at most this many items, as Mistral's
@@ -232,3 +234,27 @@ def collection(
     if link is not None:
         body["next"] = link
     return body
+
+
+def stored_page(
+    request: Request,
+    db: Database,
+    listing: Listing,
+    *,
+    model: type[Any],
+    resource: str,
+    render_row: Callable[[Any], Mapping[str, Any]],
+    fields: Sequence[str],
+    renamed: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The collection body of one page of stored ``model`` rows, each rendered by
+    ``render_row`` and cut to the requested fields (``renamed`` maps API filter and
+    sort names to columns)."""
+    listing.page.check_fields(fields)
+    store_listing = listing.renamed(renamed) if renamed else listing
+    with db.transaction(readonly=True) as session:
+        found = rows.list_page(
+            session, model, store_listing.page.for_store(), store_listing.filters
+        )
+        items = [render.project(render_row(r), listing.page.fields) for r in found]
+    return collection(request, resource, listing, items)

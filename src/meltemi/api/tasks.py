@@ -120,13 +120,15 @@ def read(db: Database, task_id: str) -> dict[str, Any]:
 
 
 def _page(request: Request, db: Database, listing: paging.Listing) -> dict[str, Any]:
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session, models.TaskExecution, listing.page.for_store(), listing.filters
-        )
-        items = [render.project(body(r), listing.page.fields) for r in found]
-    return paging.collection(request, "tasks", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.TaskExecution,
+        resource="tasks",
+        render_row=body,
+        fields=FIELDS,
+    )
 
 
 @router.get("/v2/tasks", responses={200: {"model": TaskList}})

@@ -145,11 +145,15 @@ async def validate(request: Request) -> Any:
 @router.get("", responses={200: {"model": Workbooks}})
 def list_(request: Request, db: DB, listing: Listing) -> Any:
     """A page of workbooks."""
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(session, models.Workbook, listing.page.for_store(), listing.filters)
-        items = [render.project(body(r), listing.page.fields) for r in found]
-    return paging.collection(request, "workbooks", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.Workbook,
+        resource="workbooks",
+        render_row=body,
+        fields=FIELDS,
+    )
 
 
 @router.get("/{name}", responses={200: {"model": Workbook}})

@@ -189,13 +189,15 @@ async def validate(request: Request) -> Any:
 @router.get("", responses={200: {"model": Workflows}})
 def list_(request: Request, db: DB, listing: Listing) -> Any:
     """A page of workflows."""
-    listing.page.check_fields(FIELDS)
-    with db.transaction(readonly=True) as session:
-        found = rows.list_page(
-            session, models.WorkflowDefinition, listing.page.for_store(), listing.filters
-        )
-        items = [render.project(body(r), listing.page.fields) for r in found]
-    return paging.collection(request, "workflows", listing, items)
+    return paging.stored_page(
+        request,
+        db,
+        listing,
+        model=models.WorkflowDefinition,
+        resource="workflows",
+        render_row=body,
+        fields=FIELDS,
+    )
 
 
 @router.get("/{identifier}", responses={200: {"model": Workflow}})
