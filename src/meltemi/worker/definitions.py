@@ -20,40 +20,34 @@ def input_signature(params: Sequence[specs.InputParam]) -> str:
     return ", ".join(f'{p.name}="{p.default}"' if p.has_default else p.name for p in params)
 
 
-def workflow_columns(spec: specs.WorkflowSpec, text: str) -> dict[str, Any]:
-    """The columns of a workflow definition row."""
+Spec = specs.WorkflowSpec | specs.AdHocActionSpec | specs.WorkbookSpec
+
+
+def _columns(spec: Spec, text: str) -> dict[str, Any]:
+    """The columns every definition row has."""
     return {
         "name": spec.name,
         "namespace": spec.namespace,
         "definition": text,
         "spec": spec.model_dump(mode="json"),
         "tags": list(spec.tags),
-        "input": input_signature(spec.input),
     }
+
+
+def workflow_columns(spec: specs.WorkflowSpec, text: str) -> dict[str, Any]:
+    """The columns of a workflow definition row."""
+    return {**_columns(spec, text), "input": input_signature(spec.input)}
 
 
 def action_columns(spec: specs.AdHocActionSpec, text: str) -> dict[str, Any]:
     """The columns of an ad-hoc action definition row."""
-    return {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": text,
-        "spec": spec.model_dump(mode="json"),
-        "input": input_signature(spec.input),
-        "description": spec.description,
-        "tags": list(spec.tags),
-    }
+    columns = _columns(spec, text)
+    return {**columns, "input": input_signature(spec.input), "description": spec.description}
 
 
 def workbook_columns(spec: specs.WorkbookSpec, text: str) -> dict[str, Any]:
     """The columns of a workbook row."""
-    return {
-        "name": spec.name,
-        "namespace": spec.namespace,
-        "definition": text,
-        "spec": spec.model_dump(mode="json"),
-        "tags": list(spec.tags),
-    }
+    return _columns(spec, text)
 
 
 def save(
