@@ -94,11 +94,7 @@ def get(api: Client, args: argparse.Namespace, out: Printer) -> None:
 
 def delete(api: Client, args: argparse.Namespace, out: Printer) -> None:
     """``delete NAME...``: remove cron triggers."""
-    for name in args.names:
-        api.delete(path(name))
-        out.note(f"Deleted cron trigger {name}.")
-    if out.as_json:
-        out.json({"deleted": list(args.names)})
+    out.deleted("cron trigger", args.names, lambda name: api.delete(path(name)))
 
 
 HANDLERS: dict[str, client.Handler] = {

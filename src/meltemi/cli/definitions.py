@@ -95,11 +95,12 @@ class Definitions:
 
     def delete(self, api: Client, args: argparse.Namespace, out: Printer) -> None:
         """``delete NAME...``: remove definitions."""
-        for name in args.names:
-            api.delete(self.item_path(name), namespace=args.namespace or None)
-            out.note(f"Deleted {self.noun} {name}.")
-        if out.as_json:
-            out.json({"deleted": list(args.names)})
+        namespace = args.namespace or None
+        out.deleted(
+            self.noun,
+            args.names,
+            lambda name: api.delete(self.item_path(name), namespace=namespace),
+        )
 
     def validate(self, api: Client, args: argparse.Namespace, out: Printer) -> int:
         """``validate FILE``: the server's verdict; exit 1 when the file is invalid."""

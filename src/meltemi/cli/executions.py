@@ -208,11 +208,8 @@ def signal(api: Client, args: argparse.Namespace, out: Printer) -> None:
 
 def delete(api: Client, args: argparse.Namespace, out: Printer) -> None:
     """``delete ID...``: remove executions with their tasks."""
-    for execution_id in args.ids:
-        api.delete(path(execution_id), force=True if args.force else None)
-        out.note(f"Deleted execution {execution_id}.")
-    if out.as_json:
-        out.json({"deleted": list(args.ids)})
+    force = True if args.force else None
+    out.deleted("execution", args.ids, lambda key: api.delete(path(key), force=force))
 
 
 def show_report(api: Client, args: argparse.Namespace, out: Printer) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console, RenderableType
@@ -138,6 +138,15 @@ class Printer:
         """Print a message for people (nothing in JSON mode)."""
         if not self.as_json:
             self.console.print(escape(text))
+
+    def deleted(self, noun: str, keys: Sequence[str], delete: Callable[[str], object]) -> None:
+        """Delete each of ``keys`` with ``delete``, saying so (a JSON summary with
+        ``--json``)."""
+        for key in keys:
+            delete(key)
+            self.note(f"Deleted {noun} {key}.")
+        if self.as_json:
+            self.json({"deleted": list(keys)})
 
     def show(self, renderable: RenderableType) -> None:
         """Print a rich renderable (tables mode only)."""
