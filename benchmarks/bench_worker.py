@@ -88,7 +88,7 @@ def run_scenario(rt: step.Runtime, key: str) -> dict[str, float]:
         definitions.save(session, make(name))
     cpu0, wall0 = time.process_time(), time.perf_counter()
     ids = [
-        control.start_execution(rt, workflow_identifier=name, input=dict(wf_input))
+        control.start_execution(rt, workflow_identifier=name, input=dict(wf_input)).id
         for _ in range(count)
     ]
 

@@ -54,7 +54,7 @@ class FakeControl:
         input: dict[str, Any],  # noqa: A002
         params: dict[str, Any],
         description: str = "",
-    ) -> str:
+    ) -> models.WorkflowExecution:
         """Create a RUNNING execution of an existing workflow (NotFound otherwise)."""
         self.calls.append(("start_execution", {"input": input, "params": params}))
         if input.get("bad"):
@@ -71,7 +71,7 @@ class FakeControl:
                 input=input,
                 params={**params, "namespace": namespace, "env": params.get("env", {})},
             )
-            return row.id
+            return row
 
     def set_execution_state(
         self,

@@ -62,7 +62,7 @@ class Salary:
         urls = {f"{n}_url": self.standins.url(n) for n in ("accounting", "bonus", "sms")}
         return control.start_execution(
             self.rt, workflow_identifier="salary", input={"employee_id": employee_id, **urls}
-        )
+        ).id
 
     def execution(self, execution_id: str) -> models.WorkflowExecution:
         """The execution row."""

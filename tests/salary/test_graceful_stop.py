@@ -57,7 +57,7 @@ def test_sigterm_lets_the_running_action_finish(
         # The nap finished and its result is kept; the engine step it queued waits,
         # unleased, for the next server.
         naps = _rows(path, "select output from action_executions where name = 'std.sleep'")
-        assert naps == [('{"result": null}',)]
+        assert [json.loads(str(output)) for (output,) in naps] == [{"result": None}]
         assert _rows(path, "select kind, lease_owner from jobs") == [("step", None)]
 
         second = start_server(f"sqlite:///{path}")

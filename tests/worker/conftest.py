@@ -140,7 +140,7 @@ class Harness:
         """Start an execution of the stored workflow ``name``; its id."""
         return control.start_execution(
             self.rt, workflow_identifier=name, input=input, params=params
-        )
+        ).id
 
     def state_of(self, execution_id: str) -> str:
         """The execution's current state column."""

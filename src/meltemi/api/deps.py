@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from meltemi.actions import Registry
 from meltemi.store.db import Database
+from meltemi.store.models import WorkflowExecution
 
 
 class Control(Protocol):
@@ -26,8 +27,8 @@ class Control(Protocol):
         input: dict[str, Any],  # noqa: A002 - Mistral's name
         params: dict[str, Any],
         description: str = "",
-    ) -> str:
-        """Start a workflow; the new execution's id. NotFound/InputError create nothing."""
+    ) -> WorkflowExecution:
+        """Start a workflow; the new execution's row. NotFound/InputError create nothing."""
         ...
 
     def set_execution_state(

@@ -170,14 +170,14 @@ def create(db: DB, control: Ctl, given: ExecutionIn) -> Any:
         raise errors.InputError(
             "Workflow ID or workflow name must be provided. Workflow ID is recommended."
         )
-    execution_id = control.start_execution(
+    row = control.start_execution(
         workflow_identifier=identifier,
         namespace=given.workflow_namespace or "",
         input=render.parse_json_object(given.input, "input"),
         params=render.parse_json_object(given.params, "params"),
         description=given.description or "",
     )
-    return read(db, execution_id)
+    return body(row)
 
 
 def _check_change(given: ExecutionIn, env: dict[str, Any] | None) -> None:

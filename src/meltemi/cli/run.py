@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     params = {"env": _json_arg(args.env, "env")} if args.env else {}
     execution_id = control.start_execution(
         rt, workflow_identifier=workflow, input=_json_arg(args.input, "input"), params=params
-    )
+    ).id
     console.print(f"execution [bold]{execution_id}[/bold] of {workflow} on {settings.db_url}")
     anyio.run(_drive, rt, execution_id, console, args.quiet)
     return _report(rt, execution_id, console)

@@ -79,6 +79,8 @@ def translate_errors() -> Iterator[None]:
         yield
     except exc.IntegrityError as err:
         raise errors.Conflict(f"Duplicate or invalid entry: {err.orig}") from err
+    except dialects.RawIntegrityError as err:  # from the bulk writes, sent without SQLAlchemy
+        raise errors.Conflict(f"Duplicate or invalid entry: {err}") from err
     except sa.orm.exc.StaleDataError as err:
         raise errors.Conflict(f"Concurrent update: {err}") from err
 
@@ -89,7 +91,7 @@ def open_database(url: str | sa.URL) -> Database:
     hub = dialects.LocalHub()
     info: dict[str, Any] = {}
     dialects.install_hub(info, hub)
-    readonly_engine = engine.execution_options(**{dialects.READONLY_OPTION: True})
+    readonly_engine = engine.execution_options(**dialects.readonly_options(engine))
     sessions = sessionmaker(engine, expire_on_commit=False, info=info)
     readonly = sessionmaker(readonly_engine, expire_on_commit=False, info=info)
     for factory in (sessions, readonly):

@@ -64,16 +64,24 @@ def workflow_stamp(session: Session, identifier: str, namespace: str = "") -> St
     Reads four small columns: callers that cache parsed specs by stamp never load a
     definition's text or spec twice.
     """
-    model = models.WorkflowDefinition
-    stmt = sa.select(model.id, model.name, model.namespace, model.updated_at)
+    # Prebuilt Core queries on the session's connection: this runs at every start and
+    # step, and needs none of the ORM's machinery.
     if _is_uuid(identifier):
-        found = session.execute(stmt.where(model.id == identifier)).all()
+        found = session.connection().execute(_STAMP_BY_ID, {"id": identifier}).all()
     else:
-        scope = model.namespace.in_({namespace, ""})
-        found = session.execute(stmt.where(model.name == identifier, scope)).all()
+        names = {"name": identifier, "namespaces": (namespace, "")}
+        found = session.connection().execute(_STAMP_BY_NAME, names).all()
     for row in sorted(found, key=lambda r: r.namespace != namespace):
         return Stamp(row.id, row.name, row.namespace, row.updated_at)
-    raise errors.NotFound(rows.kind_of(model), identifier)
+    raise errors.NotFound(rows.kind_of(models.WorkflowDefinition), identifier)
+
+
+_W = models.WorkflowDefinition
+_STAMP = sa.select(_W.id, _W.name, _W.namespace, _W.updated_at)
+_STAMP_BY_ID = _STAMP.where(_W.id == sa.bindparam("id"))
+_STAMP_BY_NAME = _STAMP.where(
+    _W.name == sa.bindparam("name"), _W.namespace.in_(sa.bindparam("namespaces", expanding=True))
+)
 
 
 def get_workflow(

@@ -14,17 +14,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import select
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
 import psycopg.errors
-import psycopg.types.json
 import sqlalchemy as sa
 from psycopg import sql as pgsql
+from psycopg.types.json import Json as PgJson
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -34,6 +36,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from meltemi.jsontext import dumpb, dumps
+
+RawIntegrityError = psycopg.IntegrityError
+"""What a bulk write sent straight through psycopg raises on a key violation."""
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READONLY_OPTION = "meltemi_readonly"
 """Execution option marking a read-only transaction (plain deferred ``BEGIN`` on SQLite)."""
@@ -115,14 +121,41 @@ def create_engine(url: str | URL) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    engine = sa.create_engine(parsed, json_serializer=dumps)
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+"""A pooled connection unused this long is pinged before use (a server restart or a
+dropped network would have closed it); one in steady use is not, saving a round trip
+per transaction. Should the server go away in that second anyway, the statement fails,
+SQLAlchemy invalidates the pool, and the caller's retry gets a new connection."""
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: sa.Dialect, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """Pool ``checkout`` hook: ping a connection that sat idle; a dead one is replaced."""
+    since = record.info.get("checked_in_at")
+    if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+        return  # new (just connected), or in steady use
+    try:
+        dialect.do_ping(dbapi_conn)
+    except Exception as exc:  # any failure means: do not use this connection
+        raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def _sqlite_engine(url: URL) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        json_serializer=dumps,
     )
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -143,6 +176,19 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def readonly_options(engine: Engine) -> dict[str, Any]:
+    """Execution options of read-only transactions on ``engine``.
+
+    SQLite: a deferred ``BEGIN`` (one snapshot for every statement). PostgreSQL:
+    autocommit, saving the BEGIN and COMMIT round trips; under its READ COMMITTED
+    isolation each statement takes its own snapshot inside a transaction too, so the
+    reads see exactly what they would have seen.
+    """
+    if engine.dialect.name == "sqlite":
+        return {READONLY_OPTION: True}
+    return {READONLY_OPTION: True, "isolation_level": "AUTOCOMMIT"}
+
+
 def _sqlite_on_begin(conn: sa.Connection) -> None:
     readonly = conn.get_execution_options().get(READONLY_OPTION, False)
     conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
@@ -156,12 +202,13 @@ def insert_ignore(session: Session, table: sa.Table, values: Mapping[str, Any]) 
 
 
 def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows fast: one pipelined executemany on PostgreSQL (every row sent,
-    one round trip), a plain executemany on SQLite.
+    """Insert many rows fast: one statement on PostgreSQL whatever their number, a plain
+    executemany on SQLite.
 
-    An engine step writes dozens of history, task and action rows; through SQLAlchemy
-    each row would cost its own parameter processing and wait. The statement is
-    psycopg's own, so SQLAlchemy's column defaults are filled here from the table.
+    An engine step writes dozens of history, task and action rows. On PostgreSQL they
+    travel as one JSON array that ``json_populate_recordset`` turns into rows of the
+    table's own type: one parameter to encode (orjson) instead of one per value, and one
+    statement for the server to run. Column defaults are filled here from the table.
     """
     if not rows:
         return
@@ -172,21 +219,62 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
         for group in groups.values():
             session.execute(sa.insert(table), group)
         return
-    columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True)]
-    fill = _defaults([c for c in columns if any(c.name not in r for r in rows)])
-    names = [c.name for c in columns]
-    json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
-    stmt = pgsql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-        pgsql.Identifier(table.name),
-        pgsql.SQL(", ").join(map(pgsql.Identifier, names)),
-        pgsql.SQL(", ").join(pgsql.Placeholder() * len(names)),
+    columns = _insertable(table)
+    missing = [c for c in columns if any(c.name not in r for r in rows)]
+    if missing:
+        rows = [{**_defaults(missing), **row} for row in rows]
+    _raw(session).execute(
+        _insert_sql(table, tuple(c.name for c in columns)), (PgJson(rows, dumpb),)
     )
-    raw = session.connection().connection.driver_connection
-    params = [
-        [_param(n in json_columns, row[n] if n in row else fill[n]) for n in names] for row in rows
-    ]
-    with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.executemany(stmt, params)
+
+
+def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Update many rows by primary key ``id``, each with its own values, in one statement
+    per set of columns (one JSON array on PostgreSQL, as :func:`insert_many`)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for names, group in groups.items():
+        if _is_sqlite(session):
+            keyed = [{**r, "_id": r["id"]} for r in group]
+            stmt = sa.update(table).where(table.c.id == sa.bindparam("_id"))
+            session.execute(stmt.values({n: sa.bindparam(n) for n in names if n != "id"}), keyed)
+        else:
+            _raw(session).execute(_update_sql(table, names), (PgJson(group, dumpb),))
+
+
+def _raw(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg connection under ``session``'s transaction."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
+# Table and column names in these statements come from our own models, never from input.
+_INSERT = 'INSERT INTO "{t}" ({c}) SELECT {c} FROM json_populate_recordset(NULL::"{t}", %s)'
+_UPDATE = (
+    'UPDATE "{t}" AS t SET {a} FROM json_populate_recordset(NULL::"{t}", %s) AS v WHERE t.id = v.id'
+)
+
+
+@functools.cache
+def _insert_sql(table: sa.Table, names: tuple[str, ...]) -> bytes:
+    return _INSERT.format(t=table.name, c=", ".join(f'"{n}"' for n in names)).encode()
+
+
+@functools.cache
+def _update_sql(table: sa.Table, names: tuple[str, ...]) -> bytes:
+    assigned = ", ".join(f'"{n}" = v."{n}"' for n in names if n != "id")
+    return _UPDATE.format(t=table.name, a=assigned).encode()
+
+
+def with_defaults(table: sa.Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` completed with the defaults of the columns it lacks (see :func:`_defaults`)."""
+    return {**_defaults([c for c in _insertable(table) if c.name not in row]), **row}
+
+
+@functools.cache
+def _insertable(table: sa.Table) -> list[sa.Column[Any]]:
+    """The columns an INSERT names: all but an autoincrement key."""
+    return [c for c in table.columns if not (c.primary_key and c.autoincrement is True)]
 
 
 def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
@@ -209,16 +297,10 @@ def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
     return filled
 
 
-def _param(is_json: bool, value: Any) -> Any:
-    if is_json and value is not None:
-        return psycopg.types.json.Jsonb(value)
-    return value
-
-
 def is_unique_violation(error: BaseException | None) -> bool:
     """True when ``error`` (an IntegrityError) is a unique-key violation, not e.g. a
     foreign-key or not-null one."""
-    orig = getattr(error, "orig", None)
+    orig = getattr(error, "orig", error)
     if isinstance(orig, psycopg.errors.UniqueViolation):
         return True
     return "UNIQUE constraint failed" in str(orig)

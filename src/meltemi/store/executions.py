@@ -6,21 +6,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, undefer
 
 from meltemi import errors
-from meltemi.store import models, rows
+from meltemi.store import dialects, models, rows
 
 Model = models.WorkflowExecution
+_TABLE = cast("sa.Table", Model.__table__)
 
 
 def create(session: Session, **values: Any) -> models.WorkflowExecution:
-    """Insert a workflow execution (``id`` is generated unless given)."""
+    """Insert a workflow execution (``id`` is generated unless given); the row as
+    inserted, every column set.
+
+    One INSERT without reading anything back: the defaults are filled here, and the row
+    returned is not tracked by ``session`` (change it through :func:`save` after
+    :func:`lock_execution`).
+    """
     values.setdefault("id", models.new_id())
-    return rows.create(session, Model, **values)
+    full = dialects.with_defaults(_TABLE, values)
+    dialects.insert_many(session, _TABLE, [full])
+    return Model(**full)
 
 
 def get(session: Session, id_: str, *, with_state: bool = False) -> models.WorkflowExecution:

@@ -50,7 +50,8 @@ def write_bulk(
     updates: list[dict[str, Any]],
 ) -> None:
     """Bulk INSERT then bulk UPDATE by primary key for ``model``."""
-    dialects.insert_many(session, cast("sa.Table", model.__table__), inserts)
+    table = cast("sa.Table", model.__table__)
+    dialects.insert_many(session, table, inserts)
     if updates:
         now = dt.datetime.now(dt.UTC)
-        session.execute(sa.update(model), [{**u, "updated_at": now} for u in updates])
+        dialects.update_many(session, table, [{**u, "updated_at": now} for u in updates])

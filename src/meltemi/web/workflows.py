@@ -83,7 +83,7 @@ def start(request: Request, db: DB, *, control: Ctl, identifier: str, form: page
             input=start_input(spec, form),
             params=params,
             description=form.get("description", "").strip(),
-        )
+        ).id
     except (errors.InputError, errors.ExpressionError) as exc:
         return _page(request, db, identifier, form=form, error=str(exc))
     return pages.redirect(f"/ui/executions/{execution_id}")

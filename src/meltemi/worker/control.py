@@ -27,8 +27,9 @@ def start_execution(
     input: dict[str, Any] | None = None,  # noqa: A002 - Mistral's field name
     params: dict[str, Any] | None = None,
     description: str = "",
-) -> str:
-    """Create an execution of a stored workflow and queue its start; the new id.
+) -> models.WorkflowExecution:
+    """Create an execution of a stored workflow and start it; the new execution's row
+    (RUNNING, or already finished when its tasks ran within the start).
 
     Raises :class:`errors.NotFound` (workflow, environment) and
     :class:`errors.InputError` synchronously: nothing is created then.
@@ -54,7 +55,7 @@ def start_in(
     input: dict[str, Any] | None = None,  # noqa: A002 - Mistral's field name
     params: dict[str, Any] | None = None,
     description: str = "",
-) -> str:
+) -> models.WorkflowExecution:
     """:func:`start_execution` inside the caller's transaction (e.g. a cron tick)."""
     params = dict(params or {})
     definition = definitions.workflow_stamp(session, workflow_identifier, namespace)
@@ -68,8 +69,9 @@ def start_in(
         now=step.now(),
         max_depth=rt.settings.max_subworkflow_depth,
     )
-    step.create_execution(session, definition, spec, state, description=description, start=rt)
-    return state.id
+    return step.create_execution(
+        session, definition, spec, state, description=description, start=rt
+    )
 
 
 def _environment(session: Session, env: Any) -> dict[str, Any]:

@@ -310,8 +310,11 @@ def create_execution(
     instead, as Mistral answers a new execution already RUNNING.
     """
     params = {**state.params, "namespace": definition.namespace}
+    at = now()
     columns = {
         "id": state.id,
+        "created_at": at,
+        "updated_at": at,
         "workflow_name": spec.name,
         "workflow_id": definition.id,
         "workflow_namespace": definition.namespace,
@@ -327,7 +330,6 @@ def create_execution(
         enqueue_event(session, state.id, events.StartExecution(), dedup_key=f"start:{state.id}")
         return row
     # Started at once: decide first, then insert the row as the decision left it.
-    at = now()
     decision = _decide_all(start, spec, state, events.StartExecution(), family=(), at=at)
     final = project.execution_values(params, None, decision.state)
     row = executions.create(session, **{**columns, **final})
