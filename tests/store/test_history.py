@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meltemi.store import history
+from meltemi.store import history, models, rows
 from meltemi.store.db import Database
 
 
@@ -60,4 +60,28 @@ def test_append_nothing_writes_nothing(db: Database) -> None:
     with db.transaction() as s:
         history.append(s, [])
     with db.transaction(readonly=True) as s:
-        assert history.list_page(s) == []
+        assert rows.count(s, models.HistoryStep, {}) == 0
+
+
+def test_one_step_is_one_row_read_back_as_its_changes(db: Database) -> None:
+    """The changes appended together for one execution share a row, come back in order
+    one by one, and ``limit`` counts changes, not rows."""
+    with db.transaction() as s:
+        history.append(s, [_event("ex1", "IDLE"), _event("ex1", "RUNNING", "IDLE")])
+    with db.transaction() as s:
+        history.append(s, [_event("ex1", "SUCCESS", "RUNNING", data={"n": 1})])
+    with db.transaction(readonly=True) as s:
+        assert rows.count(s, models.HistoryStep, {}) == 2
+        got = history.list_for_execution(s, "ex1")
+        first_two = history.list_for_execution(s, "ex1", limit=2)
+        none = history.list_for_execution(s, "ex1", limit=0)
+    assert [(e.old_state, e.new_state) for e in got] == [
+        (None, "IDLE"),
+        ("IDLE", "RUNNING"),
+        ("RUNNING", "SUCCESS"),
+    ]
+    assert got[0].id == got[1].id < got[2].id
+    assert got[2].data == {"n": 1}
+    assert got[0].name == ""
+    assert first_two == got[:2]
+    assert none == []

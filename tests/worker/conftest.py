@@ -206,7 +206,7 @@ class Harness:
             ).all()
         return [self.load(i) for i in found]
 
-    def history(self, execution_id: str) -> list[models.HistoryEvent]:
+    def history(self, execution_id: str) -> list[history.Recorded]:
         """The history events of ``execution_id``, in order."""
         with self.db.transaction(readonly=True) as session:
             return history.list_for_execution(session, execution_id)

@@ -1,18 +1,25 @@
-"""The append-only history of state changes (workflows, tasks, actions)."""
+"""The append-only history of state changes (workflows, tasks, actions).
+
+An engine step records all the changes it made to one execution as one row
+(:class:`models.HistoryStep`); readers get them back one :class:`Recorded` per change,
+in the order they happened.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from meltemi.store import dialects, models, query, rows
+from meltemi.store import dialects, models
 
 EntityKind = Literal["workflow", "task", "action"]
-_T = cast("sa.Table", models.HistoryEvent.__table__)
+_T = cast("sa.Table", models.HistoryStep.__table__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,13 +38,40 @@ class Event:
     data: dict[str, Any] | None = None
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+_CHANGE = ("entity_kind", "entity_id", "name", "old_state", "new_state", "state_info", "data")
+"""The fields of an :class:`Event` kept in a step's ``events`` (``None`` ones left out)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """One state change as read back from the history."""
+
+    id: int
+    """The id of the step that recorded it (changes of one step share it)."""
+    at: dt.datetime
+    execution_id: str
+    root_execution_id: str | None
+    entity_kind: str
+    entity_id: str
+    name: str
+    old_state: str | None
+    new_state: str
+    state_info: str | None
+    data: dict[str, Any] | None
 
 
 def append(session: Session, events: Iterable[Event]) -> None:
-    """Record ``events`` in one statement (``at`` is the database's clock)."""
-    values = [{name: getattr(e, name) for name in _FIELDS} for e in events]
-    dialects.insert_many(session, _T, values)
+    """Record ``events``: one row per execution they belong to, in one statement."""
+    steps: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for e in events:
+        change = {name: value for name in _CHANGE if (value := getattr(e, name)) is not None}
+        steps.setdefault((e.execution_id, e.root_execution_id), []).append(change)
+    at = dt.datetime.now(dt.UTC)
+    rows = [
+        {"execution_id": execution, "root_execution_id": root, "at": at, "events": changes}
+        for (execution, root), changes in steps.items()
+    ]
+    dialects.insert_many(session, _T, rows)
 
 
 def list_for_execution(
@@ -47,26 +81,36 @@ def list_for_execution(
     include_children: bool = False,
     after_id: int | None = None,
     limit: int | None = None,
-) -> list[models.HistoryEvent]:
+) -> list[Recorded]:
     """The history of one execution in order; ``include_children`` adds sub-workflows.
 
-    ``after_id`` returns only newer events (for following a live execution).
+    ``after_id`` returns only the changes of later steps (for following a live
+    execution); ``limit`` caps the number of changes returned.
     """
-    model = models.HistoryEvent
+    model = models.HistoryStep
     own = model.execution_id == execution_id
     cond = sa.or_(own, model.root_execution_id == execution_id) if include_children else own
     stmt = sa.select(model).where(cond).order_by(model.id)
     if after_id is not None:
         stmt = stmt.where(model.id > after_id)
     if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+        stmt = stmt.limit(limit)  # every step holds at least one change
+    return list(itertools.islice(_changes(session.scalars(stmt)), limit))
 
 
-def list_page(
-    session: Session, page: query.Page | None = None, **filters: Any
-) -> list[models.HistoryEvent]:
-    """Any slice of the history with Mistral-style filters and paging."""
-    return rows.list_page(
-        session, models.HistoryEvent, page or query.Page(sort_keys=("id",)), filters
-    )
+def _changes(steps: Iterable[models.HistoryStep]) -> Iterator[Recorded]:
+    for step in steps:
+        for change in step.events:
+            yield Recorded(
+                id=step.id,
+                at=step.at,
+                execution_id=step.execution_id,
+                root_execution_id=step.root_execution_id,
+                entity_kind=change["entity_kind"],
+                entity_id=change["entity_id"],
+                name=change.get("name") or "",
+                old_state=change.get("old_state"),
+                new_state=change["new_state"],
+                state_info=change.get("state_info"),
+                data=change.get("data"),
+            )

@@ -148,16 +148,17 @@ class WorkflowExecution(_Stamped, Base):
 
     __tablename__ = "workflow_executions"
     __table_args__ = (
-        # The list pages filter by state or workflow and show the newest first.
+        # The list pages filter by state or workflow and show the newest first; these
+        # serve filters by state or workflow alone too.
         sa.Index("ix_workflow_executions_state_created_at", "state", "created_at"),
         sa.Index("ix_workflow_executions_workflow_name_created_at", "workflow_name", "created_at"),
     )
 
-    workflow_name: Mapped[str] = mapped_column(sa.String(255), index=True)
+    workflow_name: Mapped[str] = mapped_column(sa.String(255))
     workflow_id: Mapped[str | None] = mapped_column(sa.String(36))
     workflow_namespace: Mapped[str] = mapped_column(sa.String(255), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    state: Mapped[str] = mapped_column(sa.String(20), index=True)
+    state: Mapped[str] = mapped_column(sa.String(20))
     state_info: Mapped[str | None] = mapped_column(sa.Text)
     input: Mapped[dict[str, Any]] = _json(dict)
     output: Mapped[dict[str, Any]] = _json(dict)
@@ -167,9 +168,10 @@ class WorkflowExecution(_Stamped, Base):
     parent_task_execution_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     root_execution_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     engine_state: Mapped[dict[str, Any]] = mapped_column(
-        Json, default=dict, deferred=True, deferred_raiseload=True
+        sa.JSON, default=dict, deferred=True, deferred_raiseload=True
     )
-    """Opaque to the store; loaded only on request (it can be large)."""
+    """Opaque to the store; loaded only on request (it can be large). Plain ``json`` on
+    PostgreSQL: kept as text, never parsed into ``jsonb``, since nothing queries it."""
     project_id: Mapped[str] = mapped_column(sa.String(128), default=DEFAULT_PROJECT)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)
@@ -212,7 +214,7 @@ class ActionExecution(_Stamped, Base):
 
     __tablename__ = "action_executions"
     __table_args__ = (
-        # "Waiting for people": running actions, oldest first.
+        # "Waiting for people": running actions, oldest first (and any filter by state).
         sa.Index("ix_action_executions_state_created_at", "state", "created_at"),
     )
 
@@ -227,7 +229,7 @@ class ActionExecution(_Stamped, Base):
     task_name: Mapped[str | None] = mapped_column(sa.String(255))
     workflow_name: Mapped[str | None] = mapped_column(sa.String(255))
     workflow_namespace: Mapped[str] = mapped_column(sa.String(255), default="")
-    state: Mapped[str] = mapped_column(sa.String(20), index=True)
+    state: Mapped[str] = mapped_column(sa.String(20))
     state_info: Mapped[str | None] = mapped_column(sa.Text)
     input: Mapped[dict[str, Any]] = _json(dict)
     output: Mapped[Any] = _json()
@@ -278,21 +280,18 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime] = _now_column()
 
 
-class HistoryEvent(Base):
-    """One state change of a workflow, task or action execution (append-only)."""
+class HistoryStep(Base):
+    """The state changes of workflow, task and action executions that one engine step
+    made to one execution (append-only): one row per step, not per change, since a
+    step often makes dozens at once."""
 
-    __tablename__ = "history_events"
-    __table_args__ = (sa.Index("ix_history_events_execution_id_id", "execution_id", "id"),)
+    __tablename__ = "history"
+    __table_args__ = (sa.Index("ix_history_execution_id_id", "execution_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     execution_id: Mapped[str] = mapped_column(sa.String(36))
     root_execution_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
-    entity_kind: Mapped[str] = mapped_column(sa.String(10))
-    """``workflow``, ``task`` or ``action``."""
-    entity_id: Mapped[str] = mapped_column(sa.String(36))
-    name: Mapped[str] = mapped_column(sa.String(255), default="")
-    old_state: Mapped[str | None] = mapped_column(sa.String(20))
-    new_state: Mapped[str] = mapped_column(sa.String(20))
-    state_info: Mapped[str | None] = mapped_column(sa.Text)
-    data: Mapped[dict[str, Any] | None] = _json()
     at: Mapped[dt.datetime] = _now_column()
+    events: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    """The changes in order: ``entity_kind`` (``workflow``, ``task`` or ``action``),
+    ``entity_id``, ``name``, ``old_state``, ``new_state``, ``state_info``, ``data``."""

@@ -118,7 +118,7 @@ class ExecutionView:
     layout: graph.Layout
     children: list[models.WorkflowExecution]
     parent: models.TaskExecution | None
-    history: list[models.HistoryEvent]
+    history: list[history.Recorded]
 
 
 def execution_view(session: Session, execution_id: str) -> ExecutionView:
