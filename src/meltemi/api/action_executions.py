@@ -16,7 +16,9 @@ from meltemi.api.deps import DB, Ctl
 from meltemi.store import models, rows
 from meltemi.store.db import Database
 
-router = APIRouter(prefix="/v2/action_executions", tags=["action_executions"])
+router = APIRouter(
+    prefix="/v2/action_executions", tags=["action_executions"], route_class=render.DataRoute
+)
 COMPLETED = ("SUCCESS", "ERROR", "CANCELLED")
 SETTABLE = (*COMPLETED, "PAUSED", "RUNNING")
 

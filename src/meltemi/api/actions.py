@@ -21,7 +21,7 @@ from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, query, rows
 from meltemi.worker import definitions as texts
 
-router = APIRouter(prefix="/v2/actions", tags=["actions"])
+router = APIRouter(prefix="/v2/actions", tags=["actions"], route_class=render.DataRoute)
 
 
 class Action(BaseModel):

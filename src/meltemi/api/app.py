@@ -23,6 +23,7 @@ from meltemi.api import (
     errors,
     executions,
     openapi,
+    render,
     sub_executions,
     tasks,
     workbooks,
@@ -44,7 +45,7 @@ ROUTERS = (
     cron_triggers.router,
 )
 
-root = APIRouter(tags=["root"])
+root = APIRouter(tags=["root"], route_class=render.DataRoute)
 
 
 def _base(request: Request) -> str:

@@ -14,7 +14,7 @@ from meltemi.api import paging, render, text
 from meltemi.api.deps import DB
 from meltemi.store import cron_triggers, definitions, models, rows
 
-router = APIRouter(prefix="/v2/cron_triggers", tags=["cron_triggers"])
+router = APIRouter(prefix="/v2/cron_triggers", tags=["cron_triggers"], route_class=render.DataRoute)
 FIRST_TIME_FORMAT = "%Y-%m-%d %H:%M"
 MIN_DELAY = dt.timedelta(minutes=1)
 

@@ -12,7 +12,7 @@ from meltemi.api import paging, render, text
 from meltemi.api.deps import DB
 from meltemi.store import environments, models, rows
 
-router = APIRouter(prefix="/v2/environments", tags=["environments"])
+router = APIRouter(prefix="/v2/environments", tags=["environments"], route_class=render.DataRoute)
 
 
 class Environment(BaseModel):

@@ -14,7 +14,7 @@ from meltemi.api.deps import DB, Ctl
 from meltemi.store import executions, models, rows
 from meltemi.store.db import Database
 
-router = APIRouter(prefix="/v2/executions", tags=["executions"])
+router = APIRouter(prefix="/v2/executions", tags=["executions"], route_class=render.DataRoute)
 COMPLETED = ("SUCCESS", "ERROR", "CANCELLED")
 SETTABLE = ("RUNNING", "PAUSED", *COMPLETED)
 

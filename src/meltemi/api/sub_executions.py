@@ -12,13 +12,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from meltemi.api import executions
+from meltemi.api import executions, render
 from meltemi.api.deps import DB
 from meltemi.store import executions as stored_executions
 from meltemi.store import models, query, rows
 from meltemi.store.db import Session
 
-router = APIRouter(tags=["executions"])
+router = APIRouter(tags=["executions"], route_class=render.DataRoute)
 EVERY = query.Page(limit=None)
 
 

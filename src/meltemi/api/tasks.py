@@ -15,7 +15,7 @@ from meltemi.store import executions as stored_executions
 from meltemi.store import models, rows
 from meltemi.store.db import Database
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter(tags=["tasks"], route_class=render.DataRoute)
 
 
 class Task(BaseModel):

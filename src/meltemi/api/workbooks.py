@@ -16,7 +16,7 @@ from meltemi.store import definitions, models, query, rows
 from meltemi.store.db import Session
 from meltemi.worker import definitions as texts
 
-router = APIRouter(prefix="/v2/workbooks", tags=["workbooks"])
+router = APIRouter(prefix="/v2/workbooks", tags=["workbooks"], route_class=render.DataRoute)
 
 
 class Workbook(BaseModel):

@@ -17,7 +17,7 @@ from meltemi.lang import spec as specs
 from meltemi.store import definitions, models, rows
 from meltemi.worker import definitions as texts
 
-router = APIRouter(prefix="/v2/workflows", tags=["workflows"])
+router = APIRouter(prefix="/v2/workflows", tags=["workflows"], route_class=render.DataRoute)
 
 
 class Workflow(BaseModel):

@@ -65,9 +65,18 @@ def run(args: argparse.Namespace) -> int:
     database = dbm.open_database(settings.db_url)
     dbm.migrate(database.engine)
     rt = step.Runtime.create(database, settings)
-    anyio.run(serve, rt)
+    anyio.run(serve, rt, backend_options=_event_loop())
     database.close()
     return 0
+
+
+def _event_loop() -> dict[str, Any]:
+    """uvloop where it is installed (not on Windows): a faster asyncio event loop."""
+    try:
+        import uvloop  # noqa: F401, PLC0415 - optional, only to know it is there
+    except ImportError:
+        return {}
+    return {"use_uvloop": True}
 
 
 class _Server(uvicorn.Server):
