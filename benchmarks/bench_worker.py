@@ -2,8 +2,11 @@
 
 Scenarios match ../shared/bench (S1 chain of 20 noop, S2 100 executions of a 5-task
 chain, S3 50 parallel tasks joined, S4 with-items over 200 items, S5 10-task chain
-passing a 10 KB value). Prints wall time, task transitions per second, CPU seconds and
-peak RSS for each, on the database given.
+passing a 10 KB value); their std actions run within the engine step that starts them.
+J1 is a chain of 20 ``std.sleep seconds=0``: every action is a job, so each task costs
+an action job (start committed, run, result) and an engine step job. Prints wall time,
+task transitions per second, CPU seconds and peak RSS for each, on the database given,
+and for J1 the CPU of one engine step (claim, decide, commit) and of one action job.
 
     python benchmarks/bench_worker.py --db sqlite:////tmp/bench.db
     python benchmarks/bench_worker.py --db postgresql://postgres@127.0.0.1/bench
@@ -22,7 +25,7 @@ import sqlalchemy as sa
 from meltemi.settings import Settings
 from meltemi.store import db as dbm
 from meltemi.store import models
-from meltemi.worker import control, definitions, loop, step
+from meltemi.worker import control, definitions, executor, loop, step
 
 
 def chain(name: str, n: int) -> str:
@@ -71,6 +74,15 @@ def data(name: str, n: int) -> str:
     return f"version: '2.0'\n{name}:\n  input:\n    - blob\n  tasks:\n{body}\n"
 
 
+def sleeps(name: str, n: int) -> str:
+    tasks = "\n".join(
+        f"    t{i}:\n      action: std.sleep seconds=0\n"
+        + (f"      on-success: t{i + 1}\n" if i < n - 1 else "")
+        for i in range(n)
+    )
+    return f"version: '2.0'\n{name}:\n  tasks:\n{tasks}"
+
+
 SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] = {
     # name: (definition, executions, tasks per execution, input)
     "S1": (lambda n: chain(n, 20), 1, 20, {}),
@@ -78,7 +90,34 @@ SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] =
     "S3": (lambda n: fanout(n, 50), 1, 52, {}),
     "S4": (with_items, 1, 1, {}),
     "S5": (lambda n: data(n, 10), 1, 10, {"blob": "x" * 10_240}),
+    "J1": (lambda n: sleeps(n, 20), 1, 20, {}),
 }
+
+
+class ThreadCpu:
+    """CPU seconds spent in some functions, by the threads that ran them."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        """Measure ``owner.name`` (a function or method) under ``label``."""
+        inner = getattr(owner, name)
+
+        def measured(*args: object, **kwargs: object) -> object:
+            start = time.thread_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent = time.thread_time() - start
+                self.seconds[label] = self.seconds.get(label, 0.0) + spent
+                self.calls[label] = self.calls.get(label, 0) + 1
+
+        setattr(owner, name, measured)
+
+    def per_call_ms(self, label: str) -> float:
+        return self.seconds.get(label, 0.0) / max(1, self.calls.get(label, 0)) * 1000
 
 
 def run_scenario(rt: step.Runtime, key: str) -> dict[str, float]:
@@ -129,6 +168,11 @@ def main() -> None:
     dbm.migrate(database.engine)
     rt = step.Runtime.create(database, Settings(db_url=args.db, poll_seconds=0.2))
     print(f"database: {database.dialect}")
+    cpu = ThreadCpu()
+    cpu.wrap(loop.Worker, "_claim", "claim")
+    cpu.wrap(loop.Worker, "_step", "step")
+    cpu.wrap(executor, "_start", "action start")
+    cpu.wrap(executor, "_finish", "action finish")
     for key in args.scenarios.split(","):
         results = sorted(
             (run_scenario(rt, key) for _ in range(args.runs)), key=lambda r: r["wall_s"]
@@ -137,6 +181,13 @@ def main() -> None:
         print(
             f"{key}: wall {median['wall_s']:.3f} s (min {results[0]['wall_s']:.3f}),"
             f" cpu {median['cpu_s']:.3f} s, {median['transitions_per_s']:.0f} transitions/s"
+        )
+    if cpu.calls.get("step"):
+        claim, decide = cpu.per_call_ms("claim"), cpu.per_call_ms("step")
+        action = cpu.per_call_ms("action start") + cpu.per_call_ms("action finish")
+        print(
+            f"engine step CPU: {claim + decide:.2f} ms (claim {claim:.2f} + decide and commit"
+            f" {decide:.2f}); action job CPU outside the action: {action:.2f} ms"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MiB")

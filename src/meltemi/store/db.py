@@ -95,6 +95,7 @@ def open_database(url: str | sa.URL) -> Database:
     sessions = sessionmaker(engine, expire_on_commit=False, info=info)
     readonly = sessionmaker(readonly_engine, expire_on_commit=False, info=info)
     for factory in (sessions, readonly):
+        event.listen(factory, "before_commit", dialects.before_commit)
         event.listen(factory, "after_commit", dialects.after_commit)
         event.listen(factory, "after_soft_rollback", _after_rollback)
     return Database(engine=engine, sessions=sessions, readonly_sessions=readonly, hub=hub)

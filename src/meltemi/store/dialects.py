@@ -201,31 +201,35 @@ def insert_ignore(session: Session, table: sa.Table, values: Mapping[str, Any]) 
     return session.execute(stmt).scalar_one_or_none()
 
 
-def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def insert_many(
+    session: Session, table: sa.Table, rows: list[dict[str, Any]], *, skip_duplicates: bool = False
+) -> None:
     """Insert many rows fast: one statement on PostgreSQL whatever their number, a plain
-    executemany on SQLite.
+    executemany on SQLite. ``skip_duplicates`` leaves out rows whose unique key exists.
 
-    An engine step writes dozens of history, task and action rows. On PostgreSQL they
-    travel as one JSON array that ``json_populate_recordset`` turns into rows of the
-    table's own type: one parameter to encode (orjson) instead of one per value, and one
-    statement for the server to run. Column defaults are filled here from the table.
+    An engine step writes dozens of task, action and job rows. On PostgreSQL they travel
+    as one JSON array that ``json_populate_recordset`` turns into rows of the table's
+    own type: one parameter to encode (orjson) instead of one per value, and one
+    statement for the server to run. Defaults are filled here from the table, but for
+    the clock: a timestamp a row leaves out is the database's ``now``, as everywhere.
     """
     if not rows:
         return
     if _is_sqlite(session):
+        insert = sqlite_dialect.insert(table)
+        stmt = insert.on_conflict_do_nothing() if skip_duplicates else insert
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:  # an executemany takes rows with equal keys
             groups.setdefault(tuple(sorted(row)), []).append(row)
         for group in groups.values():
-            session.execute(sa.insert(table), group)
+            session.execute(stmt, group)
         return
     columns = _insertable(table)
-    missing = [c for c in columns if any(c.name not in r for r in rows)]
+    missing = [c for c in columns if not _is_clock(c) and any(c.name not in r for r in rows)]
     if missing:
         rows = [{**_defaults(missing), **row} for row in rows]
-    _raw(session).execute(
-        _insert_sql(table, tuple(c.name for c in columns)), (PgJson(rows, dumpb),)
-    )
+    sql = _insert_sql(table, tuple(columns), skip_duplicates=skip_duplicates)
+    _raw(session).execute(sql, (PgJson(rows, dumpb),))
 
 
 def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -249,15 +253,28 @@ def _raw(session: Session) -> psycopg.Connection[Any]:
 
 
 # Table and column names in these statements come from our own models, never from input.
-_INSERT = 'INSERT INTO "{t}" ({c}) SELECT {c} FROM json_populate_recordset(NULL::"{t}", %s)'
+_INSERT = 'INSERT INTO "{t}" ({c}) SELECT {v} FROM json_populate_recordset(NULL::"{t}", %s)'
 _UPDATE = (
     'UPDATE "{t}" AS t SET {a} FROM json_populate_recordset(NULL::"{t}", %s) AS v WHERE t.id = v.id'
 )
 
 
 @functools.cache
-def _insert_sql(table: sa.Table, names: tuple[str, ...]) -> bytes:
-    return _INSERT.format(t=table.name, c=", ".join(f'"{n}"' for n in names)).encode()
+def _insert_sql(
+    table: sa.Table, columns: tuple[sa.Column[Any], ...], *, skip_duplicates: bool
+) -> bytes:
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    values = ", ".join(
+        f'COALESCE("{c.name}", statement_timestamp())' if _is_clock(c) else f'"{c.name}"'
+        for c in columns
+    )
+    sql = _INSERT.format(t=table.name, c=names, v=values)
+    return (sql + " ON CONFLICT DO NOTHING" if skip_duplicates else sql).encode()
+
+
+def _is_clock(column: sa.Column[Any]) -> bool:
+    """Whether the column's default is the database's clock (:class:`utcnow`)."""
+    return isinstance(getattr(column.default, "arg", None), utcnow)
 
 
 @functools.cache
@@ -280,9 +297,8 @@ def _insertable(table: sa.Table) -> list[sa.Column[Any]]:
 def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
     """Python values of the defaults of ``columns`` (``None`` for nullable ones without).
 
-    A clock default becomes this process's clock: these are record stamps
-    (``created_at``, a history event's ``at``), never lease times, which stay on the
-    database's clock; reading ``now()`` would cost a round trip per batch.
+    A clock default becomes this process's clock (:func:`with_defaults`, for a row the
+    caller keeps: its record stamps), never in a lease or due time.
     """
     filled: dict[str, Any] = {}
     for column in columns:
@@ -404,11 +420,23 @@ def install_hub(session_info: dict[str, Any], hub: LocalHub) -> None:
 
 
 def notify(session: Session, channel: str) -> None:
-    """Wake the listeners of ``channel`` once this session's transaction commits."""
-    if not _is_sqlite(session):
-        session.execute(sa.select(sa.func.pg_notify(channel, "")))
-        return
+    """Wake the listeners of ``channel`` once this session's transaction commits.
+
+    However many times a transaction asks, each channel is notified once, at commit.
+    """
     session.info.setdefault(_PENDING_KEY, set()).add(channel)
+
+
+def before_commit(session: Session) -> None:
+    """Send the PostgreSQL notifications of the committing transaction (``pg_notify``
+    is transactional: listeners get them once the commit is done)."""
+    if _is_sqlite(session):
+        return
+    for channel in sorted(session.info.pop(_PENDING_KEY, ())):
+        session.connection().execute(_PG_NOTIFY, {"channel": channel})
+
+
+_PG_NOTIFY = sa.select(sa.func.pg_notify(sa.bindparam("channel", type_=sa.Text), ""))
 
 
 def after_commit(session: Session) -> None:

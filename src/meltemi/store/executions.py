@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, attributes, undefer
 
 from meltemi import errors
 from meltemi.store import dialects, models, rows
@@ -47,27 +48,36 @@ def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
     """The execution ``id_`` with its engine state, locked until the transaction ends.
 
     ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the write transaction
-    (``BEGIN IMMEDIATE``) already serializes every writer.
+    (``BEGIN IMMEDIATE``) already serializes every writer. The row is read with one
+    Core query and not tracked by ``session``: change it through :func:`save`.
     """
-    stmt = (
-        sa.select(Model)
-        .where(Model.id == id_)
-        .options(undefer(Model.engine_state))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    row = session.scalars(stmt).one_or_none()
-    if row is None:
+    found = session.connection().execute(_LOCK, {"execution_id": id_}).mappings().one_or_none()
+    if found is None:
         raise errors.NotFound(rows.kind_of(Model), id_)
-    return row
+    return Model(**found)
+
+
+_LOCK = sa.select(_TABLE).where(_TABLE.c.id == sa.bindparam("execution_id")).with_for_update()
 
 
 def save(session: Session, execution: models.WorkflowExecution, **values: Any) -> None:
-    """Write new column values (e.g. ``engine_state``, ``state``); bumps ``version``.
+    """Write new column values (e.g. ``engine_state``, ``state``) of a row read before,
+    tracked by ``session`` or not; bumps ``version`` and ``updated_at``.
 
-    Raises :class:`errors.Conflict` when the row changed since it was read.
+    One UPDATE naming the version read: :class:`errors.Conflict` when the row changed
+    since (a writer that did not hold the lock).
     """
-    rows.update(session, execution, **values)
+    values = {**values, "updated_at": dt.datetime.now(dt.UTC)}
+    read = execution.version
+    stmt = (
+        sa.update(_TABLE)
+        .where(_TABLE.c.id == execution.id, _TABLE.c.version == read)
+        .values(**values, version=read + 1)
+    )
+    if session.connection().execute(stmt).rowcount == 0:
+        raise errors.Conflict(f"Concurrent update of execution {execution.id}")
+    for name, value in {**values, "version": read + 1}.items():
+        attributes.set_committed_value(execution, name, value)
 
 
 def family(session: Session, root_id: str) -> list[models.WorkflowExecution]:

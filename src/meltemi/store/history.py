@@ -61,14 +61,14 @@ class Recorded:
 
 
 def append(session: Session, events: Iterable[Event]) -> None:
-    """Record ``events``: one row per execution they belong to, in one statement."""
+    """Record ``events``: one row per execution they belong to, in one statement
+    (``at`` is the database's clock)."""
     steps: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for e in events:
         change = {name: value for name in _CHANGE if (value := getattr(e, name)) is not None}
         steps.setdefault((e.execution_id, e.root_execution_id), []).append(change)
-    at = dt.datetime.now(dt.UTC)
     rows = [
-        {"execution_id": execution, "root_execution_id": root, "at": at, "events": changes}
+        {"execution_id": execution, "root_execution_id": root, "events": changes}
         for (execution, root), changes in steps.items()
     ]
     dialects.insert_many(session, _T, rows)

@@ -83,6 +83,32 @@ def enqueue(
     return cast("int | None", new_id)
 
 
+@dataclasses.dataclass(frozen=True)
+class NewJob:
+    """A job to add with :func:`enqueue_many`."""
+
+    kind: str
+    payload: dict[str, Any]
+    execution_id: str | None = None
+    dedup_key: str | None = None
+    """A key already queued makes this job a no-op (a replayed step enqueues once)."""
+    run_at: dt.datetime | None = None
+    """When it becomes due; ``None``: now, on the database's clock."""
+
+
+_NEW_FIELDS = tuple(f.name for f in dataclasses.fields(NewJob))
+
+
+def enqueue_many(session: Session, new: Sequence[NewJob]) -> None:
+    """Add ``new`` jobs in the caller's transaction, in one statement (duplicates of
+    queued ``dedup_key`` skipped), and wake idle workers once it commits."""
+    if not new:
+        return
+    rows = [{f: v for f in _NEW_FIELDS if (v := getattr(j, f)) is not None} for j in new]
+    dialects.insert_many(session, _T, rows, skip_duplicates=True)
+    notify(session)
+
+
 def notify(session: Session) -> None:
     """Wake idle workers once this transaction commits."""
     dialects.notify(session, CHANNEL)
@@ -92,6 +118,30 @@ def _claimable(now: Any) -> sa.ColumnElement[bool]:
     free = sa.and_(_T.c.lease_owner.is_(None), _T.c.run_at <= now)
     expired = sa.and_(_T.c.lease_owner.is_not(None), _T.c.lease_expires_at <= now)
     return sa.or_(free, expired)
+
+
+def _claim_statement(*, by_kind: bool) -> sa.Update:
+    """``UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED) RETURNING``, built once:
+    a worker claims at every wake-up, and building the expression costs more than
+    running it."""
+    picked = sa.select(_T.c.id).where(_claimable(dialects.utcnow()))
+    if by_kind:
+        picked = picked.where(_T.c.kind.in_(sa.bindparam("kinds", expanding=True)))
+    picked = picked.order_by(_T.c.run_at, _T.c.id).limit(sa.bindparam("limit"))
+    return (
+        sa.update(_T)
+        .where(_T.c.id.in_(picked.with_for_update(skip_locked=True).scalar_subquery()))
+        .values(
+            lease_owner=sa.bindparam("owner"),
+            lease_expires_at=dialects.utcnow(sa.bindparam("lease", type_=sa.Float)),
+            lease_epoch=_T.c.lease_epoch + 1,
+            attempts=_T.c.attempts + 1,
+        )
+        .returning(*(_T.c[f.name] for f in dataclasses.fields(Job)))
+    )
+
+
+_CLAIM = {False: _claim_statement(by_kind=False), True: _claim_statement(by_kind=True)}
 
 
 def claim(
@@ -106,22 +156,11 @@ def claim(
     Two claimers never get the same job: PostgreSQL skips rows another claim holds
     (``FOR UPDATE SKIP LOCKED``), SQLite runs one write transaction at a time.
     """
-    picked = sa.select(_T.c.id).where(_claimable(dialects.utcnow()))
+    params: dict[str, Any] = {"owner": owner, "limit": limit, "lease": lease_seconds}
     if kinds is not None:
-        picked = picked.where(_T.c.kind.in_(kinds))
-    picked = picked.order_by(_T.c.run_at, _T.c.id).limit(limit).with_for_update(skip_locked=True)
-    stmt = (
-        sa.update(_T)
-        .where(_T.c.id.in_(picked.scalar_subquery()))
-        .values(
-            lease_owner=owner,
-            lease_expires_at=dialects.utcnow(lease_seconds),
-            lease_epoch=_T.c.lease_epoch + 1,
-            attempts=_T.c.attempts + 1,
-        )
-        .returning(*(_T.c[f.name] for f in dataclasses.fields(Job)))
-    )
-    jobs = [Job(**row._asdict()) for row in session.execute(stmt)]
+        params["kinds"] = list(kinds)
+    found = session.connection().execute(_CLAIM[kinds is not None], params)
+    jobs = [Job(**row._asdict()) for row in found]
     return sorted(jobs, key=lambda j: (j.run_at, j.id))
 
 
@@ -129,24 +168,36 @@ def _held(job_id: int, owner: str, epoch: int) -> sa.ColumnElement[bool]:
     return sa.and_(_T.c.id == job_id, _T.c.lease_owner == owner, _T.c.lease_epoch == epoch)
 
 
-def _write(session: Session, stmt: sa.Update | sa.Delete, job_id: int) -> None:
-    if session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
+_HELD = sa.and_(
+    _T.c.id == sa.bindparam("job_id"),
+    _T.c.lease_owner == sa.bindparam("holder"),
+    _T.c.lease_epoch == sa.bindparam("epoch"),
+)
+_HEARTBEAT = (
+    sa.update(_T)
+    .where(_HELD)
+    .values(lease_expires_at=dialects.utcnow(sa.bindparam("lease", type_=sa.Float)))
+)
+_COMPLETE = sa.delete(_T).where(_HELD)
+"""The statements every job runs, built once (see :func:`_claim_statement`)."""
+
+
+def _write(
+    session: Session, stmt: sa.Update | sa.Delete, job_id: int, params: dict[str, Any] | None = None
+) -> None:
+    if session.connection().execute(stmt, params).rowcount == 0:
         raise errors.LeaseLost(f"Lease of job {job_id} is no longer held")
 
 
 def heartbeat(session: Session, job_id: int, owner: str, epoch: int, lease_seconds: float) -> None:
     """Extend the lease to ``now + lease_seconds``; :class:`errors.LeaseLost` if lost."""
-    stmt = (
-        sa.update(_T)
-        .where(_held(job_id, owner, epoch))
-        .values(lease_expires_at=dialects.utcnow(lease_seconds))
-    )
-    _write(session, stmt, job_id)
+    params = {"job_id": job_id, "holder": owner, "epoch": epoch, "lease": lease_seconds}
+    _write(session, _HEARTBEAT, job_id, params)
 
 
 def complete(session: Session, job_id: int, owner: str, epoch: int) -> None:
     """Delete the finished job; :class:`errors.LeaseLost` if the lease was taken over."""
-    _write(session, sa.delete(_T).where(_held(job_id, owner, epoch)), job_id)
+    _write(session, _COMPLETE, job_id, {"job_id": job_id, "holder": owner, "epoch": epoch})
 
 
 def release(session: Session, job_id: int, owner: str, epoch: int) -> None:
@@ -180,12 +231,17 @@ def next_run_at(
 
     The difference is how long an idle worker may sleep, measured on one clock.
     """
-    when = sa.case((_T.c.lease_owner.is_(None), _T.c.run_at), else_=_T.c.lease_expires_at)
-    stmt = sa.select(sa.func.min(when), dialects.utcnow())
-    if kinds is not None:
-        stmt = stmt.where(_T.c.kind.in_(kinds))
-    earliest, now = session.execute(stmt).one()
+    if kinds is None:
+        found = session.connection().execute(_NEXT_RUN_AT)
+    else:
+        found = session.connection().execute(_NEXT_RUN_AT_BY_KIND, {"kinds": list(kinds)})
+    earliest, now = found.one()
     return earliest, now
+
+
+_WHEN = sa.case((_T.c.lease_owner.is_(None), _T.c.run_at), else_=_T.c.lease_expires_at)
+_NEXT_RUN_AT = sa.select(sa.func.min(_WHEN), dialects.utcnow())
+_NEXT_RUN_AT_BY_KIND = _NEXT_RUN_AT.where(_T.c.kind.in_(sa.bindparam("kinds", expanding=True)))
 
 
 def seconds_until_next(session: Session, kinds: Sequence[str] | None = None) -> float | None:

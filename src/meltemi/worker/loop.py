@@ -70,34 +70,36 @@ class Worker:
         limit = self.rt.settings.worker_concurrency
         while not self.stopping.is_set():
             free = limit - len(self.inflight)
-            claimed = await anyio.to_thread.run_sync(self._claim, free) if free > 0 else []
+            claimed, wait = await anyio.to_thread.run_sync(self._claim, free)
             for job in claimed:
                 self.inflight[job.id] = job
                 tg.start_soon(self._run, job)
             if len(claimed) < free or free <= 0:
-                await self._idle()
+                await self._idle(wait)
                 if not self.inflight and self._until is not None and self._until():
                     self.stop()  # another process may have done the work
         while self.inflight:
-            await self._idle()
+            await self._idle(self.rt.settings.poll_seconds)
 
-    def _claim(self, limit: int) -> list[jobs.Job]:
+    def _claim(self, limit: int) -> tuple[list[jobs.Job], float]:
+        """Up to ``limit`` jobs, and how long to sleep if that was all there was to do:
+        until the next job is due, at most ``poll_seconds`` (one transaction)."""
+        settings = self.rt.settings
         with self.rt.db.transaction() as session:
-            return jobs.claim(
-                session, self.owner, limit, self.rt.settings.lease_seconds, self.kinds
+            claimed = (
+                jobs.claim(session, self.owner, limit, settings.lease_seconds, self.kinds)
+                if limit > 0
+                else []
             )
+            if len(claimed) == limit > 0:
+                return claimed, 0.0  # more may be due: claim again at once
+            due = jobs.seconds_until_next(session, self.kinds)
+        return claimed, settings.poll_seconds if due is None else min(due, settings.poll_seconds)
 
-    async def _idle(self) -> None:
-        wait = await anyio.to_thread.run_sync(self._seconds_until_next)
+    async def _idle(self, wait: float) -> None:
         with anyio.move_on_after(wait):
             await self._wake.wait()
         self._wake = anyio.Event()
-
-    def _seconds_until_next(self) -> float:
-        with self.rt.db.transaction(readonly=True) as session:
-            due = jobs.seconds_until_next(session, self.kinds)
-        poll = self.rt.settings.poll_seconds
-        return poll if due is None else min(due, poll)
 
     async def _listen(self, listener: object) -> None:
         wait = listener.wait  # type: ignore[attr-defined]

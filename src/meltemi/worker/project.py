@@ -16,7 +16,7 @@ from meltemi.engine import commands
 from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
 from meltemi.engine.states import TASK_DONE, WORKFLOW_DONE
 from meltemi.lang.spec import WorkflowSpec
-from meltemi.store import executions, history, models, rows, task_executions
+from meltemi.store import executions, history, models, task_executions
 from meltemi.store.db import Session
 
 TaskJson = Callable[[WorkflowSpec, str], dict[str, Any]]
@@ -31,7 +31,7 @@ def _time(text: str | None) -> dt.datetime | None:
 
 def execution(session: Session, row: models.WorkflowExecution, state: ExecutionState) -> None:
     """Write the execution's columns and its engine state."""
-    rows.update(session, row, **execution_values(row.params, row.finished_at, state))
+    executions.save(session, row, **execution_values(row.params, row.finished_at, state))
 
 
 def execution_values(

@@ -62,11 +62,8 @@ def enqueue_event(
     dedup_key: str | None = None,
 ) -> None:
     """Queue ``event`` for ``execution_id`` as a step job (in the caller's transaction)."""
-    payload = {"execution_id": execution_id, "event": events.to_json(event)}
-    jobs.enqueue(
-        session, STEP, payload, run_at=run_at, execution_id=execution_id, dedup_key=dedup_key
-    )
-    jobs.notify(session)
+    job = _event_job(execution_id, event, run_at=run_at, dedup_key=dedup_key)
+    jobs.enqueue_many(session, [job])
 
 
 def apply(
@@ -211,48 +208,62 @@ def _write_rest(
     new = decision.state
     project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at)
     history.append(session, project.history_events(row, decision.history))
+    queued: list[jobs.NewJob] = []
     for command in decision.commands:
-        _carry_out(session, rt, row, command)
+        _carry_out(session, rt, row, command, queued)
+    jobs.enqueue_many(session, queued)
 
 
 def _carry_out(
-    session: Session, rt: Runtime, row: models.WorkflowExecution, command: engine.Command
+    session: Session,
+    rt: Runtime,
+    row: models.WorkflowExecution,
+    command: engine.Command,
+    queued: list[jobs.NewJob],
 ) -> None:
+    """Carry out one command; the jobs it makes are added to ``queued``."""
     match command:
-        case commands.RunAction():
+        case commands.RunAction(action_execution_id=action_id):
             payload = {"execution_id": row.id, "command": dataclasses.asdict(command)}
-            jobs.enqueue(
-                session,
-                ACTION,
-                payload,
-                execution_id=row.id,
-                dedup_key=f"act:{command.action_execution_id}",
-            )
-            jobs.notify(session)
+            queued.append(jobs.NewJob(ACTION, payload, row.id, f"act:{action_id}"))
         case commands.StartSubworkflow():
             _start_child(session, rt, row, command)
         case commands.SetTimer(at=at, event=event):
-            enqueue_event(session, row.id, event, run_at=at)
+            queued.append(_event_job(row.id, event, run_at=at))
         case commands.CancelAction(action_execution_id=action_id):
             with rt.lock:
                 cancel = rt.cancels.get(action_id)
             if cancel is not None:
                 cancel()
         case commands.SignalChild(child_execution_id=child, event=event):
-            enqueue_event(session, child, event)
+            queued.append(_event_job(child, event))
         case commands.ExecutionFinished():
-            _notify_parent(session, command)
+            queued.extend(_parent_job(session, command))
 
 
-def _notify_parent(session: Session, done: commands.ExecutionFinished) -> None:
+def _event_job(
+    execution_id: str,
+    event: events.Event,
+    *,
+    run_at: dt.datetime | None = None,
+    dedup_key: str | None = None,
+) -> jobs.NewJob:
+    """The step job carrying ``event`` to execution ``execution_id``."""
+    payload = {"execution_id": execution_id, "event": events.to_json(event)}
+    return jobs.NewJob(STEP, payload, execution_id, dedup_key, run_at)
+
+
+def _parent_job(session: Session, done: commands.ExecutionFinished) -> list[jobs.NewJob]:
+    """The step job telling a sub-workflow's parent that it finished (none at the top)."""
     if done.parent_task_execution_id is None:
-        return
+        return []
     task = session.get(models.TaskExecution, done.parent_task_execution_id)
     if task is None:
         log.warning("parent task vanished", extra={"event": "parent_missing"})
-        return
+        return []
     event = events.SubworkflowFinished(done.execution_id, done.state, done.output, done.state_info)
-    enqueue_event(session, task.workflow_execution_id, event, dedup_key=f"done:{done.execution_id}")
+    key = f"done:{done.execution_id}"
+    return [_event_job(task.workflow_execution_id, event, dedup_key=key)]
 
 
 def _start_child(
