@@ -21,7 +21,8 @@ without parsing messages. Only ``meltemi.api.errors`` maps these to HTTP codes.
     │   ├── NotFound             a named or identified resource does not exist
     │   ├── Conflict             a resource already exists, or a state forbids the change
     │   ├── QueryError           a list query names an unknown field or a malformed filter
-    │   └── LeaseLost            a worker's lease was taken over; its write is refused
+    │   ├── LeaseLost            a worker's lease was taken over; its write is refused
+    │   └── StoreUnavailable     the database did not answer; nothing was written
     ├── ConfigError              settings are invalid
     └── ClientError              the API refused a CLI request, or no server answered
 """
@@ -158,6 +159,15 @@ class QueryError(StoreError):
 
 class LeaseLost(StoreError):
     """The lease this process held was taken over; its write was refused."""
+
+
+class StoreUnavailable(StoreError):
+    """The database could not be reached, or the connection broke mid-transaction.
+
+    The transaction was not committed (or, if the break came with the commit, it may
+    have been: callers retry operations that are safe to repeat, which steps and job
+    writes are, being guarded by leases and unique keys).
+    """
 
 
 class ConfigError(MeltemiError):

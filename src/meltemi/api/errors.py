@@ -29,6 +29,7 @@ STATUS: dict[type[errors.MeltemiError], int] = {
     errors.ExpressionError: 400,
     errors.ActionError: 400,  # Mistral: an unknown or invalid action to run is a 400
     errors.TransitionError: 409,
+    errors.StoreUnavailable: 503,  # the database is away: the client may try again
 }
 """Status by error class; a subclass without an entry takes its nearest parent's."""
 

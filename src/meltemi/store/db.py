@@ -56,10 +56,25 @@ class Database:
         factory = self.readonly_sessions if readonly else self.sessions
         with factory() as session:
             try:
-                with translate_errors(), session.begin():
+                with self._unavailable_on_disconnect(), translate_errors(), session.begin():
                     yield session
             finally:
                 session.close()
+
+    @contextlib.contextmanager
+    def _unavailable_on_disconnect(self) -> Iterator[None]:
+        """Turn a lost connection into :class:`errors.StoreUnavailable`, and drop the
+        pooled connections, which the same outage has broken too."""
+        try:
+            yield
+        except Exception as exc:
+            if not dialects.is_disconnect(exc):
+                raise
+            self.engine.dispose()
+            raise errors.StoreUnavailable(
+                f"The database is unreachable ({dialects.reason(exc)}); nothing was"
+                " written: try again once it answers"
+            ) from exc
 
     def listener(self, channel: str) -> dialects.Listener:
         """A listener woken by :func:`dialects.notify` on ``channel`` (after commit)."""

@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import select
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from meltemi import errors
 from meltemi.jsontext import dumpb, dumps
 
 RawIntegrityError = psycopg.IntegrityError
@@ -313,6 +315,34 @@ def _defaults(columns: list[sa.Column[Any]]) -> dict[str, Any]:
     return filled
 
 
+def is_disconnect(error: BaseException) -> bool:
+    """Whether ``error`` means the connection to the database is lost or impossible
+    (rather than a failed statement): SQLAlchemy says so for what it ran, psycopg's
+    broken connection for what the bulk writes sent directly."""
+    if isinstance(error, sa.exc.DBAPIError):
+        return bool(error.connection_invalidated) or _is_pg_disconnect(error.orig)
+    return _is_pg_disconnect(error)
+
+
+_DISCONNECT_STATES = ("08", "57P")
+"""SQLSTATE classes of a lost connection: connection exceptions, server shutting down."""
+
+
+def _is_pg_disconnect(error: BaseException | None) -> bool:
+    if isinstance(error, psycopg.InterfaceError):  # e.g. "the connection is closed"
+        return True
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    state = error.sqlstate  # None: the client saw the socket fail (no server answer)
+    return state is None or state.startswith(_DISCONNECT_STATES)
+
+
+def reason(error: BaseException) -> str:
+    """The database driver's own words for ``error``, on one line."""
+    orig = getattr(error, "orig", None) or error
+    return " ".join(str(orig).split()) or type(orig).__name__
+
+
 def is_unique_violation(error: BaseException | None) -> bool:
     """True when ``error`` (an IntegrityError) is a unique-key violation, not e.g. a
     foreign-key or not-null one."""
@@ -392,16 +422,21 @@ class PgListener:
 
     def __init__(self, url: URL, channel: str) -> None:
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._conn = psycopg.connect(conninfo, autocommit=True)
         listen = pgsql.SQL("LISTEN {}").format(pgsql.Identifier(channel))
-        self._conn.execute(listen)
+        with _unavailable():
+            self._conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+            self._conn.execute(listen)
 
     def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds; True when notified."""
-        if self._drain():
-            return True
-        ready, _, _ = select.select([self._conn.fileno()], [], [], timeout)
-        return bool(ready) and self._drain()
+        """Wait up to ``timeout`` seconds; True when notified.
+
+        Raises :class:`errors.StoreUnavailable` once the connection is lost.
+        """
+        with _unavailable():
+            if self._drain():
+                return True
+            ready, _, _ = select.select([self._conn.fileno()], [], [], timeout)
+            return bool(ready) and self._drain()
 
     def _drain(self) -> bool:
         got = False
@@ -412,6 +447,15 @@ class PgListener:
     def close(self) -> None:
         """Close the listening connection."""
         self._conn.close()
+
+
+@contextlib.contextmanager
+def _unavailable() -> Iterator[None]:
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError, OSError, ValueError) as exc:
+        # ValueError: select() on the descriptor of a connection closed meanwhile
+        raise errors.StoreUnavailable(f"Lost the notification connection: {reason(exc)}") from exc
 
 
 def install_hub(session_info: dict[str, Any], hub: LocalHub) -> None:

@@ -79,6 +79,8 @@ async def run(rt: step.Runtime, stopping: anyio.Event, period: float = 1.0) -> N
     while not stopping.is_set():
         try:
             await anyio.to_thread.run_sync(tick, rt)
+        except errors.StoreUnavailable as exc:  # due ticks stay due: fired once it is back
+            log.warning("cron tick postponed: %s", exc, extra={"event": "cron_tick_postponed"})
         except errors.MeltemiError:
             log.exception("cron tick failed", extra={"event": "cron_tick_failed"})
         with anyio.move_on_after(period):

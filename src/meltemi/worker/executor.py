@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import math
 from typing import Any
 
 from meltemi import actions, errors
 from meltemi.engine import events
 from meltemi.store import jobs, models, rows
 from meltemi.store.db import Session
-from meltemi.worker import step
+from meltemi.worker import outage, step
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,16 @@ async def run_job(rt: step.Runtime, job: jobs.Job) -> None:
 async def run_command(
     rt: step.Runtime, execution_id: str | None, command: dict[str, Any], job: jobs.Job | None
 ) -> None:
-    """Run one action command; ``job`` (if any) is completed with its outcome."""
-    prepared = await _to_thread(_start, rt, execution_id, command, job)
+    """Run one action command; ``job`` (if any) is completed with its outcome.
+
+    While the database is unreachable, the start and the finish are tried again (the
+    action itself is run once): a queued job keeps trying until it succeeds, a call
+    without a job (an action run synchronously through the API) for a lease's length.
+    """
+    patience = math.inf if job is not None else rt.settings.lease_seconds
+    prepared = await outage.until_stored(
+        _start, rt, execution_id, command, job, give_up_after=patience
+    )
     if prepared is None:
         return
     action_id = command["action_execution_id"]
@@ -53,13 +62,9 @@ async def run_command(
     finally:
         with rt.lock:
             rt.cancels.pop(action_id, None)
-    await _to_thread(_finish, rt, execution_id, command, outcome, job)
-
-
-async def _to_thread(fn: Any, *args: Any) -> Any:
-    import anyio.to_thread  # noqa: PLC0415 - keep import cost off the CLI's start
-
-    return await anyio.to_thread.run_sync(fn, *args)
+    await outage.until_stored(
+        _finish, rt, execution_id, command, outcome, job, give_up_after=patience
+    )
 
 
 def _done(session: Session, job: jobs.Job | None) -> None:

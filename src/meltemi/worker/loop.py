@@ -3,6 +3,8 @@
 One loop serves the roles of its process: ``engine`` runs step jobs, ``executor`` runs
 action jobs. It sleeps until a commit notifies it (in-process for SQLite, ``LISTEN`` on
 PostgreSQL) or until the next timer is due, so the hot path has no polling latency.
+While the database is unreachable it keeps trying (:mod:`meltemi.worker.outage`) and
+carries on where it was once the database answers.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import anyio.to_thread
 
 from meltemi import errors
 from meltemi.engine import events
-from meltemi.store import jobs
-from meltemi.worker import executor, step
+from meltemi.store import dialects, jobs
+from meltemi.worker import executor, outage, step
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +52,13 @@ class Worker:
     async def run(self, until: Callable[[], bool] | None = None) -> None:
         """Run until :meth:`stop` is called, or ``until()`` becomes true after a job."""
         self._until = until
-        listener = self.rt.db.listener(jobs.CHANNEL)
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._heartbeats)
-                tg.start_soon(self._listen, listener)
+                tg.start_soon(self._listen)
                 await self._claim_loop(tg)
                 tg.cancel_scope.cancel()
         finally:
-            listener.close()
             self.stopped.set()
 
     def stop(self) -> None:
@@ -68,9 +68,15 @@ class Worker:
 
     async def _claim_loop(self, tg: anyio.abc.TaskGroup) -> None:
         limit = self.rt.settings.worker_concurrency
+        backoff = outage.Backoff()
         while not self.stopping.is_set():
             free = limit - len(self.inflight)
-            claimed, wait = await anyio.to_thread.run_sync(self._claim, free)
+            try:
+                claimed, wait = await anyio.to_thread.run_sync(self._claim, free)
+            except errors.StoreUnavailable as exc:
+                await backoff.failed(exc)
+                continue
+            backoff.succeeded()
             for job in claimed:
                 self.inflight[job.id] = job
                 tg.start_soon(self._run, job)
@@ -101,23 +107,38 @@ class Worker:
             await self._wake.wait()
         self._wake = anyio.Event()
 
-    async def _listen(self, listener: object) -> None:
-        wait = listener.wait  # type: ignore[attr-defined]
+    async def _listen(self) -> None:
+        """Wake the claim loop on every notification; listen again after an outage."""
+        backoff = outage.Backoff()
         while True:
-            if await anyio.to_thread.run_sync(wait, 0.5, abandon_on_cancel=True):
+            try:
+                listener = await anyio.to_thread.run_sync(self.rt.db.listener, jobs.CHANNEL)
+                try:
+                    await self._notifications(listener, backoff)
+                finally:
+                    listener.close()
+            except errors.StoreUnavailable as exc:
+                self._wake.set()  # notifications may have been missed: claim now
+                await backoff.failed(exc)
+
+    async def _notifications(self, listener: dialects.Listener, backoff: outage.Backoff) -> None:
+        while True:
+            woke = await anyio.to_thread.run_sync(listener.wait, 0.5, abandon_on_cancel=True)
+            backoff.succeeded()
+            if woke:
                 self._wake.set()
 
     async def _run(self, job: jobs.Job) -> None:
         try:
             if job.kind == step.STEP:
-                await anyio.to_thread.run_sync(self._step, job)
+                await outage.until_stored(self._step, job)
             else:
                 await executor.run_job(self.rt, job)
         except errors.LeaseLost:
             log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
         except Exception:
             log.exception("job failed", extra={"event": "job_failed", "job": job.id})
-            await anyio.to_thread.run_sync(self._retry, job)
+            await self._retry_later(job)
         finally:
             self.inflight.pop(job.id, None)
             self._wake.set()
@@ -127,6 +148,13 @@ class Worker:
     def _step(self, job: jobs.Job) -> None:
         event = events.from_json(job.payload["event"])
         step.apply(self.rt, job.payload["execution_id"], event, job=job)
+
+    async def _retry_later(self, job: jobs.Job) -> None:
+        try:
+            await anyio.to_thread.run_sync(self._retry, job)
+        except (errors.StoreUnavailable, errors.LeaseLost) as exc:
+            # Its lease runs out, and the job comes back to a worker then.
+            log.warning("job left to its lease: %s", exc, extra={"event": "job_left"})
 
     def _retry(self, job: jobs.Job) -> None:
         with self.rt.db.transaction() as session:
@@ -155,3 +183,5 @@ class Worker:
             except errors.LeaseLost:
                 if job.id in self.inflight:  # else it just finished: nothing was lost
                     log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
+            except errors.StoreUnavailable:
+                return  # the claim loop reports the outage; the next round tries again
