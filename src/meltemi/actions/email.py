@@ -9,10 +9,9 @@ Mistral does), unless ``use_tls`` makes the whole connection TLS. The result is 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from email.message import EmailMessage
 from typing import Any
-
-import aiosmtplib
 
 from meltemi import errors
 from meltemi.actions.base import ActionContext, action
@@ -48,6 +47,7 @@ class EmailAction:
         start_tls = self.start_tls
         if start_tls is None and self.smtp_password is not None and not self.use_tls:
             start_tls = True
+        aiosmtplib = importlib.import_module("aiosmtplib")  # on the first email: ~14 MB
         try:
             await aiosmtplib.send(
                 self.message(),

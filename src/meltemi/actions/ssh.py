@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
-
-import asyncssh
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from meltemi import errors
 from meltemi.actions.base import ActionContext, action
+
+if TYPE_CHECKING:
+    import asyncssh
+
+
+def _asyncssh() -> ModuleType:
+    """asyncssh, imported on the first SSH call: with ``cryptography`` it weighs about
+    30 MB, which a server that never runs SSH should not carry."""
+    return importlib.import_module("asyncssh")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +116,7 @@ async def _run_on_host(
     ctx: ActionContext, cmd: str, *, host: str, port: int, login: _Login, gateway: _Gateway | None
 ) -> str:
     failed = f"Failed to execute ssh cmd '{cmd}' on {host}"
+    asyncssh = _asyncssh()
     try:
         async with _connect(ctx, host, port, login, gateway) as conn:
             completed = await conn.run(cmd, check=False)
@@ -130,6 +140,7 @@ async def _run_on_host(
 async def _connect(
     ctx: ActionContext, host: str, port: int, login: _Login, gateway: _Gateway | None
 ) -> AsyncIterator[asyncssh.SSHClientConnection]:
+    asyncssh = _asyncssh()
     if gateway is None:
         async with asyncssh.connect(host, port, **_options(ctx, login)) as conn:
             yield conn
@@ -161,6 +172,7 @@ def _options(ctx: ActionContext, login: _Login) -> dict[str, Any]:
 
 def _client_keys(login: _Login) -> Any:
     if login.private_key:
+        asyncssh = _asyncssh()
         try:
             return [asyncssh.import_private_key(login.private_key)]
         except (asyncssh.KeyImportError, ValueError) as e:
