@@ -65,7 +65,8 @@ def test_append_nothing_writes_nothing(db: Database) -> None:
 
 def test_one_step_is_one_row_read_back_as_its_changes(db: Database) -> None:
     """The changes appended together for one execution share a row, come back in order
-    one by one, and ``limit`` counts changes, not rows."""
+    one by one; ``limit`` counts changes but returns whole steps, so paging with
+    ``after_id`` misses none."""
     with db.transaction() as s:
         history.append(s, [_event("ex1", "IDLE"), _event("ex1", "RUNNING", "IDLE")])
     with db.transaction() as s:
@@ -74,7 +75,8 @@ def test_one_step_is_one_row_read_back_as_its_changes(db: Database) -> None:
         assert rows.count(s, models.HistoryStep, {}) == 2
         got = history.list_for_execution(s, "ex1")
         first_two = history.list_for_execution(s, "ex1", limit=2)
-        none = history.list_for_execution(s, "ex1", limit=0)
+        whole = history.list_for_execution(s, "ex1", limit=1)
+        more = history.list_for_execution(s, "ex1", limit=2, after_id=first_two[-1].id)
     assert [(e.old_state, e.new_state) for e in got] == [
         (None, "IDLE"),
         ("IDLE", "RUNNING"),
@@ -84,4 +86,5 @@ def test_one_step_is_one_row_read_back_as_its_changes(db: Database) -> None:
     assert got[2].data == {"n": 1}
     assert got[0].name == ""
     assert first_two == got[:2]
-    assert none == []
+    assert whole == got[:2]  # a step comes whole, even beyond the limit
+    assert more == got[2:]

@@ -87,6 +87,11 @@ def _other_verbs(add: Callable[..., argparse.ArgumentParser]) -> None:
     signals["cancel"].add_argument("--reason", default=None, help="why (its state_info)")
     rep = add("report", "show an execution's tree of tasks, actions and sub-workflows")
     rep.add_argument("id", metavar="ID")
+    hist = add("history", "show every state change of an execution, oldest first")
+    hist.add_argument("id", metavar="ID")
+    hist.add_argument(
+        "--children", action="store_true", help="with the changes of its sub-workflows"
+    )
     delete = add("delete", "delete finished executions")
     delete.add_argument("ids", nargs="+", metavar="ID")
     delete.add_argument("--force", action="store_true", help="even when not finished")
@@ -221,6 +226,31 @@ def show_report(api: Client, args: argparse.Namespace, out: Printer) -> None:
         out.show(report.render(tree))
 
 
+HISTORY_COLUMNS = (
+    ("At", "at"),
+    ("Kind", "entity_kind"),
+    ("Name", "name"),
+    ("From", "old_state"),
+    ("To", "new_state"),
+    ("Info", "state_info"),
+)
+
+
+def show_history(api: Client, args: argparse.Namespace, out: Printer) -> None:
+    """``history ID``: the execution's state changes, every page of them."""
+    changes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = api.get(
+            f"{path(args.id)}/history", include_children=args.children or None, after=after
+        )["history"]
+        if not page:
+            break
+        changes += page
+        after = page[-1]["id"]
+    out.items(changes, HISTORY_COLUMNS)
+
+
 HANDLERS: dict[str, client.Handler] = {
     "start": start,
     "list": list_,
@@ -229,6 +259,7 @@ HANDLERS: dict[str, client.Handler] = {
     "resume": signal,
     "cancel": signal,
     "report": show_report,
+    "history": show_history,
     "delete": delete,
 }
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal, cast
 
@@ -85,7 +84,8 @@ def list_for_execution(
     """The history of one execution in order; ``include_children`` adds sub-workflows.
 
     ``after_id`` returns only the changes of later steps (for following a live
-    execution); ``limit`` caps the number of changes returned.
+    execution); ``limit`` caps the number of changes returned, in whole steps (so that
+    ``after_id`` = the last id seen misses nothing), but one step is always whole.
     """
     model = models.HistoryStep
     own = model.execution_id == execution_id
@@ -93,9 +93,14 @@ def list_for_execution(
     stmt = sa.select(model).where(cond).order_by(model.id)
     if after_id is not None:
         stmt = stmt.where(model.id > after_id)
-    if limit is not None:
-        stmt = stmt.limit(limit)  # every step holds at least one change
-    return list(itertools.islice(_changes(session.scalars(stmt)), limit))
+    if limit is None:
+        return list(_changes(session.scalars(stmt)))
+    found: list[Recorded] = []
+    for step in session.scalars(stmt.limit(max(limit, 1))):  # a step has one change or more
+        if found and len(found) + len(step.events) > limit:
+            break
+        found.extend(_changes([step]))
+    return found
 
 
 def _changes(steps: Iterable[models.HistoryStep]) -> Iterator[Recorded]:
