@@ -28,9 +28,9 @@ from meltemi.store import models
 from meltemi.worker import control, definitions, executor, loop, step
 
 
-def chain(name: str, n: int) -> str:
+def chain(name: str, n: int, action: str = "std.noop") -> str:
     tasks = "\n".join(
-        f"    t{i}:\n      action: std.noop\n"
+        f"    t{i}:\n      action: {action}\n"
         + (f"      on-success: t{i + 1}\n" if i < n - 1 else "")
         for i in range(n)
     )
@@ -74,15 +74,6 @@ def data(name: str, n: int) -> str:
     return f"version: '2.0'\n{name}:\n  input:\n    - blob\n  tasks:\n{body}\n"
 
 
-def sleeps(name: str, n: int) -> str:
-    tasks = "\n".join(
-        f"    t{i}:\n      action: std.sleep seconds=0\n"
-        + (f"      on-success: t{i + 1}\n" if i < n - 1 else "")
-        for i in range(n)
-    )
-    return f"version: '2.0'\n{name}:\n  tasks:\n{tasks}"
-
-
 SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] = {
     # name: (definition, executions, tasks per execution, input)
     "S1": (lambda n: chain(n, 20), 1, 20, {}),
@@ -90,7 +81,7 @@ SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] =
     "S3": (lambda n: fanout(n, 50), 1, 52, {}),
     "S4": (with_items, 1, 1, {}),
     "S5": (lambda n: data(n, 10), 1, 10, {"blob": "x" * 10_240}),
-    "J1": (lambda n: sleeps(n, 20), 1, 20, {}),
+    "J1": (lambda n: chain(n, 20, "std.sleep seconds=0"), 1, 20, {}),
 }
 
 

@@ -44,18 +44,12 @@ class History(BaseModel):
     history: list[Change]
 
 
+_FIELDS = tuple(Change.model_fields)
+
+
 def _change(change: history.Recorded) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "at": change.at.isoformat(),
-        "execution_id": change.execution_id,
-        "entity_kind": change.entity_kind,
-        "entity_id": change.entity_id,
-        "name": change.name,
-        "old_state": change.old_state,
-        "new_state": change.new_state,
-        "state_info": change.state_info,
-    }
+    shown = {name: getattr(change, name) for name in _FIELDS}
+    return {**shown, "at": change.at.isoformat()}
 
 
 @router.get("/v2/executions/{execution_id}/history", responses={200: {"model": History}})
