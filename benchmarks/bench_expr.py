@@ -41,7 +41,7 @@ from typing import Any
 
 from meltemi import expr
 
-SMALL = {"x": {"y": 1}, "items": [1, 2, 3]}
+SMALL = {"x": {"y": 1}, "items": [1, 2, 3], "names": ["a", "b", "c"]}
 BIG = {
     **SMALL,
     "records": [{"id": i, "name": f"record-{i}", "tags": ["a", "b"]} for i in range(12_000)],
@@ -55,18 +55,58 @@ def _nested(expression: str | None) -> dict[str, Any]:
     return {"body": {"rows": rows, "note": "plain {text} 100%"}, "last": expression or "-"}
 
 
-CASES: dict[str, tuple[Any, dict[str, Any]]] = {
-    "yaql": ("<% $.x.y + len($.items) %>", SMALL),
-    "jinja": ("{{ _.x.y + _['items'] | length }}", SMALL),
-    "yaql-interpolated": ("<% $.x.y %> and <% len($.items) %>", SMALL),
-    "jinja-rendered": ("{{ _.x.y }} and {{ _['items'] | length }}", SMALL),
-    "yaql-query": ("<% $.items.where($ > 1).len() %>", SMALL),
-    "plain": ("no expression at all", SMALL),
-    "check": ("<% $.x.y + len($.items) %>", SMALL),
-    "yaql, 1 MB context": ("<% $.x.y + len($.items) %>", BIG),
-    "yaql-query, 1 MB context": ("<% $.items.where($ > 1).len() %>", BIG),
-    "10 KB dict, no expression": (_nested(None), SMALL),
-    "10 KB dict, one expression": (_nested("<% $.x.y %>"), SMALL),
+PAYLOAD = {"payload": "x" * 10_000, "step": 3}
+"""The data benchmark scenario S5 carries from task to task: a ~10 KB dict."""
+
+
+class _LastTask:
+    """Facts where ``task()`` is a finished task whose result is ``result``."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def task(self, name: str | None) -> dict[str, Any] | None:
+        return {"id": "t-id", "name": "d01", "state": "SUCCESS", "result": self.result}
+
+    def tasks(self, *_args: Any) -> tuple[()]:
+        return ()
+
+    def executions(self, *_args: Any) -> tuple[()]:
+        return ()
+
+
+def _ctx(data: dict[str, Any], result: Any = None) -> expr.Context:
+    return expr.Context(data=data, facts=_LastTask(result))
+
+
+S5_DATA = "<% dict(payload => task().result.payload, step => task().result.step + 1) %>"
+"""S5's publish expression (``wf_data`` in the shared benchmark)."""
+
+CASES: dict[str, tuple[Any, expr.Context]] = {
+    "yaql": ("<% $.x.y + len($.items) %>", _ctx(SMALL)),
+    "jinja": ("{{ _.x.y + _['items'] | length }}", _ctx(SMALL)),
+    "yaql-interpolated": ("<% $.x.y %> and <% len($.items) %>", _ctx(SMALL)),
+    "jinja-rendered": ("{{ _.x.y }} and {{ _['items'] | length }}", _ctx(SMALL)),
+    "yaql-query": ("<% $.items.where($ > 1).len() %>", _ctx(SMALL)),
+    "plain": ("no expression at all", _ctx(SMALL)),
+    "check": ("<% $.x.y + len($.items) %>", _ctx(SMALL)),
+    "yaql, 1 MB context": ("<% $.x.y + len($.items) %>", _ctx(BIG)),
+    "yaql-query, 1 MB context": ("<% $.items.where($ > 1).len() %>", _ctx(BIG)),
+    "10 KB dict, no expression": (_nested(None), _ctx(SMALL)),
+    "10 KB dict, one expression": (_nested("<% $.x.y %>"), _ctx(SMALL)),
+    "$.x.y": ("<% $.x.y %>", _ctx(SMALL)),
+    "task().result": ("<% task().result %>", _ctx(SMALL, {"x": 1})),
+    "S5 publish data, 10 KB": (S5_DATA, _ctx(SMALL, PAYLOAD)),
+    "S5 publish payload_len": ("<% len(task().result.payload) %>", _ctx(SMALL, PAYLOAD)),
+    "S5 input $.data, 10 KB": ("<% $.data %>", _ctx({"data": PAYLOAD})),
+    "$.doc, 10 KB nested": ("<% $.doc %>", _ctx({"doc": _nested(None)})),
+    "literals": ("<% [$.x.y, {a => $.items[0], b => [1, 'z']}] %>", _ctx(SMALL)),
+    "arithmetic": ("<% -($.x.y * 7 - 1) / 2 mod 5 + 0.5 %>", _ctx(SMALL)),
+    "in, not": ("<% 'b' in $.names and not ($.x.y in $.items) %>", _ctx(SMALL)),
+    "int, float, bool, str": (
+        "<% int('4') + float($.x.y) + len(str($.x.y)) + int(bool($.items)) %>",
+        _ctx(SMALL),
+    ),
 }
 
 
@@ -87,8 +127,7 @@ def bench(run: Callable[[], object], seconds: float = 0.5) -> float:
 def measure() -> dict[str, float]:
     """Microseconds per evaluation (or per check) for each case."""
     figures = {}
-    for name, (value, data) in CASES.items():
-        ctx = expr.Context(data=data)
+    for name, (value, ctx) in CASES.items():
         run = (
             functools.partial(expr.check, value)
             if name == "check"
@@ -119,10 +158,10 @@ def main() -> None:
         print(json.dumps(after))
         return
     before = measure_elsewhere(args.before) if args.before else {}
-    print(f"{'case':26} {'before':>10} {'after':>10}")
+    print(f"{'case':28} {'before':>10} {'after':>10}")
     for name, figure in after.items():
         old = f"{before[name]:8.1f} us" if name in before else f"{'-':>10}"
-        print(f"{name:26} {old} {figure:7.1f} us")
+        print(f"{name:28} {old} {figure:7.1f} us")
 
 
 if __name__ == "__main__":
