@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -125,9 +126,9 @@ def _typed(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
-def _outcome(evaluate: Any, source: str) -> Any:
+def _outcome(evaluate: Any, source: str, ctx: expr.Context = CTX) -> Any:
     try:
-        return ("value", _typed(evaluate(source, CTX)))
+        return ("value", _typed(evaluate(source, ctx)))
     except errors.ExpressionError as exc:
         return ("error", str(exc))
 
@@ -144,6 +145,18 @@ def test_other_expressions_agree(source: str) -> None:
     """Each expression is left to yaql, and lazy input conversion changes nothing."""
     assert yaql_fast.compile_statement(yaql_eval.parse(source)) is None
     assert _outcome(yaql_eval.evaluate, source) == _outcome(yaql_eval.reference, source)
+
+
+FEW_ITERATIONS = dataclasses.replace(CTX, limits=expr.Limits(max_iterations=2))
+
+
+@pytest.mark.parametrize(
+    "source", ["$.names", "$.cfg", "$.recs", "$.deep", "$.nums[0]", "len($.names)", "$.tuple"]
+)
+def test_iteration_limit_agrees(source: str) -> None:
+    """A result holding a collection longer than max_iterations fails as in yaql."""
+    expected = _outcome(yaql_eval.reference, source, FEW_ITERATIONS)
+    assert _outcome(yaql_eval.evaluate, source, FEW_ITERATIONS) == expected
 
 
 OPERANDS = st.sampled_from(

@@ -20,7 +20,7 @@ import dataclasses
 import operator
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from yaql.language import expressions
 
@@ -63,8 +63,9 @@ def compile_statement(statement: Any) -> Compiled | None:
         return None
 
     def evaluate(ctx: Context) -> Any:
+        limits = ctx.limits
         try:
-            return _plain(run(Scope(ctx.data, ctx, ctx.limits.max_memory)))
+            return _Output(limits.max_iterations).copy(run(Scope(ctx.data, ctx, limits.max_memory)))
         except Fallback:
             raise
         except Exception:  # yaql decides what a failure means, and words it
@@ -91,7 +92,7 @@ def _root(scope: Scope) -> Any:
     return scope.data
 
 
-def _fail() -> Any:
+def _fail() -> NoReturn:
     raise Fallback
 
 
@@ -284,23 +285,43 @@ _BUILDERS: dict[str, Callable[[Any], Run]] = {
 """How to compile each supported operator or function, by yaql's name for it."""
 
 
-def _plain(value: Any) -> Any:
-    """A deep copy with lists and dicts, as yaql's output conversion gives.
+class _Output:
+    """yaql's output conversion of a compiled result: a deep copy with lists and dicts.
 
     Values that yaql would convert in another way (sets, bytes, other iterables,
-    mappings that are not dicts, non-text keys) need yaql.
+    mappings that are not dicts, non-text keys) need yaql, and so do collections longer
+    than ``max_iterations``, which yaql's conversion refuses.
     """
-    kind = type(value)
-    if kind is dict:
-        return {_key(k): _plain(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_plain(item) for item in value]
-    if kind in _SCALARS:
-        return value
-    if isinstance(value, Iterable):  # sets, bytes, subclasses, generators...
-        return _fail()
-    return value
 
+    __slots__ = ("most",)
 
-def _key(key: Any) -> Any:
-    return key if type(key) is str else _fail()
+    def __init__(self, max_iterations: int) -> None:
+        self.most = max_iterations if max_iterations >= 0 else sys.maxsize
+        """The longest collection yaql's output conversion accepts (negative: any)."""
+
+    def copy(self, value: Any) -> Any:
+        """The plain copy of ``value``, or :class:`Fallback`."""
+        kind = type(value)
+        if kind is dict:
+            return self._dict(value)
+        if kind is list or kind is tuple:
+            return self._list(value)
+        if kind in _SCALARS or not isinstance(value, Iterable):
+            return value
+        return _fail()  # sets, bytes, subclasses, generators...
+
+    def _dict(self, value: dict[Any, Any]) -> dict[str, Any]:
+        if len(value) > self.most:
+            return _fail()
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return _fail()
+            # Scalars inline: most values are, and a call per value costs more than the copy.
+            out[key] = item if type(item) in _SCALARS else self.copy(item)
+        return out
+
+    def _list(self, value: list[Any] | tuple[Any, ...]) -> list[Any]:
+        if len(value) > self.most:
+            return _fail()
+        return [item if type(item) in _SCALARS else self.copy(item) for item in value]
