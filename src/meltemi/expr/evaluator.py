@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from meltemi import errors
-from meltemi.expr import jinja_eval, syntax, yaql_eval
+from meltemi.expr import jinja_eval, syntax, yaql_eval, yaql_fast
 from meltemi.expr.context import Context
 from meltemi.expr.limits import DeadlineExceeded, TooLarge, Watchdog, check_size
 
@@ -125,8 +125,13 @@ def _key(key: Any, source: Any) -> Any:
 
 def evaluate_string(text: str, ctx: Context) -> Any:
     """Evaluate one string holding expressions, bounded by ``ctx.limits``."""
+    language, fast, run = _plan(text)
+    if fast is not None:
+        try:
+            return fast(ctx)
+        except yaql_fast.Fallback:
+            pass  # yaql, under the deadline, gives the value or the error
     limits = ctx.limits
-    language, run = _plan(text)
     try:
         result = _WATCHDOG.run(functools.partial(run, ctx), limits.timeout)
         check_size(result, limits.max_result_bytes)
@@ -151,17 +156,25 @@ Run = Callable[[Context], Any]
 
 
 @functools.lru_cache(maxsize=16384)
-def _plan(text: str) -> tuple[str, Run]:
-    """The language of ``text`` and how to compute it, found once per text."""
+def _plan(text: str) -> tuple[str, yaql_fast.Compiled | None, Run]:
+    """The language of ``text``, its compiled form (YAQL only, when every expression in
+    it compiles) and how to compute it in any case, found once per text.
+
+    Compiled code runs outside the watchdog: it holds no loop (no queries, lambdas or
+    ``range``), so its time is linear in the data it reads and returns (the integer
+    operations that are not go to yaql), and registering a deadline would cost more
+    than the evaluation. Its results are already checked against ``max_result_bytes``.
+    """
     yaql, jinja = syntax.has_yaql(text), syntax.has_jinja(text)
     if yaql and jinja:
-        return "Jinja", functools.partial(_mixed, text)
+        return "Jinja", None, functools.partial(_mixed, text)
     if jinja:
-        return "Jinja", functools.partial(jinja_eval.evaluate, text)
+        return "Jinja", None, functools.partial(jinja_eval.evaluate, text)
     whole = syntax.whole_yaql(text)
     if whole is not None:
-        return "YAQL", functools.partial(yaql_eval.evaluate, whole)
-    return "YAQL", functools.partial(_interpolate, tuple(syntax.YAQL_PATTERN.split(text)))
+        return "YAQL", yaql_eval.compiled(whole), functools.partial(yaql_eval.slow, whole)
+    pieces = tuple(syntax.YAQL_PATTERN.split(text))
+    return "YAQL", _compiled_pieces(pieces), functools.partial(_interpolate, pieces)
 
 
 def _mixed(text: str, _ctx: Context) -> Any:
@@ -175,6 +188,23 @@ def _interpolate(pieces: tuple[str, ...], ctx: Context) -> str:
         render(yaql_eval.evaluate(piece, ctx)) if index % 2 else piece
         for index, piece in enumerate(pieces)
     )
+
+
+def _compiled_pieces(pieces: tuple[str, ...]) -> yaql_fast.Compiled | None:
+    """:func:`_interpolate` as compiled code, when every expression compiles."""
+    runs = [yaql_eval.compiled(piece) for piece in pieces[1::2]]
+    if any(run is None for run in runs):
+        return None
+    texts, fasts = pieces[::2], [run for run in runs if run is not None]
+
+    def interpolate(ctx: Context) -> str:
+        values = [render(fast(ctx)) for fast in fasts]
+        text = "".join(itertools.chain.from_iterable(zip(texts, [*values, ""], strict=True)))
+        if len(text) + 8 > ctx.limits.max_result_bytes:
+            raise yaql_fast.Fallback  # the size check words the error
+        return text
+
+    return interpolate
 
 
 def render(value: Any) -> str:

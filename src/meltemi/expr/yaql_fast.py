@@ -12,6 +12,15 @@ queries, ``let``, ``->``, list and dict literals, ...) are not compiled at all.
 The closures read the raw data (lists, dicts) where yaql reads its frozen copy (tuples,
 frozen dicts), so they only do what gives the same result on both: no equality between
 collections, no concatenation of collections.
+
+Every check that can refuse an evaluation (memory quota, collection lengths, result
+size) errs on the side of refusing: a refusal only costs the trip to yaql, which then
+decides, whereas accepting what yaql refuses would change an outcome.
+
+Compiled code holds no loop of its own (no queries, lambdas, ``range``): it runs in time
+linear in the data it reads and returns. That is why the caller runs it without a
+deadline; the few operations that are not linear (products, quotients and text of big
+integers) are left to yaql.
 """
 
 from __future__ import annotations
@@ -20,18 +29,24 @@ import dataclasses
 import operator
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from yaql.language import expressions
 
 from meltemi.expr import functions
 from meltemi.expr.context import Context
+from meltemi.expr.limits import Limits
 
+_T = TypeVar("_T")
 Run = Callable[["Scope"], Any]
 """A compiled node: computes its value in a scope."""
 
 _NUMBERS = (int, float)
 _SCALARS = (type(None), bool, int, float, str)
+_LEAVES = frozenset({type(None), bool, int, float})
+_BIG = 4096
+"""Integers longer than this (in bits) are multiplied, divided and printed by yaql:
+those operations cost more than linear time, and compiled code runs with no deadline."""
 
 
 class Fallback(Exception):
@@ -52,7 +67,8 @@ class Scope:
 
 
 Compiled = Callable[[Context], Any]
-"""A compiled expression: plain data from a context, or :class:`Fallback`."""
+"""A compiled expression: plain data from a context, or :class:`Fallback`. The data fits
+``ctx.limits.max_result_bytes`` as :func:`~meltemi.expr.limits.check_size` counts."""
 
 
 def compile_statement(statement: Any) -> Compiled | None:
@@ -64,12 +80,16 @@ def compile_statement(statement: Any) -> Compiled | None:
 
     def evaluate(ctx: Context) -> Any:
         limits = ctx.limits
+        output = _Output(limits)
         try:
-            return _Output(limits.max_iterations).copy(run(Scope(ctx.data, ctx, limits.max_memory)))
+            value = output.copy(run(Scope(ctx.data, ctx, limits.max_memory)))
         except Fallback:
             raise
         except Exception:  # yaql decides what a failure means, and words it
             raise Fallback from None
+        if output.left < 0:
+            raise Fallback
+        return value
 
     return evaluate
 
@@ -161,6 +181,15 @@ def _numeric(op: Callable[[Any, Any], Any], strings: bool = False) -> Callable[[
     return build
 
 
+def _costly(op: Callable[[Any, Any], Any]) -> Callable[[Any], Run]:
+    """A binary operator on two numbers whose cost grows faster than their length."""
+    return _numeric(lambda a, b: op(_small(a), _small(b)))
+
+
+def _small(number: Any) -> Any:
+    return _fail() if type(number) is int and number.bit_length() > _BIG else number
+
+
 def _divide(a: Any, b: Any) -> Any:
     return a // b if type(a) is int and type(b) is int else a / b
 
@@ -217,7 +246,7 @@ def _str(node: Any) -> Run:
         kind = type(value)
         if kind in {bool, type(None)}:
             return words[value]
-        return _quota(str(value), scope) if kind in {int, float, str} else _fail()
+        return _quota(str(_small(value)), scope) if kind in {int, float, str} else _fail()
 
     return run
 
@@ -263,9 +292,9 @@ _BUILDERS: dict[str, Callable[[Any], Run]] = {
     "#indexer": _index,
     "#operator_+": _numeric(operator.add, strings=True),
     "#operator_-": _numeric(operator.sub),
-    "#operator_*": _numeric(operator.mul),
-    "#operator_/": _numeric(_divide),
-    "#operator_mod": _numeric(operator.mod),
+    "#operator_*": _costly(operator.mul),
+    "#operator_/": _costly(_divide),
+    "#operator_mod": _costly(operator.mod),
     "#operator_<": _numeric(operator.lt, strings=True),
     "#operator_>": _numeric(operator.gt, strings=True),
     "#operator_<=": _numeric(operator.le, strings=True),
@@ -290,38 +319,78 @@ class _Output:
 
     Values that yaql would convert in another way (sets, bytes, other iterables,
     mappings that are not dicts, non-text keys) need yaql, and so do collections longer
-    than ``max_iterations``, which yaql's conversion refuses.
+    than ``max_iterations``, which yaql's conversion refuses. The copy also counts the
+    result's size as :func:`~meltemi.expr.limits.check_size` does, so that the caller
+    need not walk it a second time: past ``max_result_bytes`` it stops and needs yaql,
+    whose result the size check then refuses with its own words.
     """
 
-    __slots__ = ("most",)
+    __slots__ = ("left", "most")
 
-    def __init__(self, max_iterations: int) -> None:
-        self.most = max_iterations if max_iterations >= 0 else sys.maxsize
-        """The longest collection yaql's output conversion accepts (negative: any)."""
+    def __init__(self, limits: Limits) -> None:
+        self.left = limits.max_result_bytes
+        """Bytes the result may still take."""
+        self.most = limits.max_iterations if limits.max_iterations >= 0 else sys.maxsize
+        """The longest collection yaql's output conversion accepts."""
 
     def copy(self, value: Any) -> Any:
-        """The plain copy of ``value``, or :class:`Fallback`."""
+        """The plain copy of ``value``, or :class:`Fallback`; see :attr:`left` after."""
         kind = type(value)
         if kind is dict:
             return self._dict(value)
         if kind is list or kind is tuple:
             return self._list(value)
-        if kind in _SCALARS or not isinstance(value, Iterable):
+        if kind is str:
+            self.left -= len(value) + 8
+            return value
+        if kind in _LEAVES or not isinstance(value, Iterable):
+            self.left -= 16
             return value
         return _fail()  # sets, bytes, subclasses, generators...
 
     def _dict(self, value: dict[Any, Any]) -> dict[str, Any]:
-        if len(value) > self.most:
+        left = self.left - 8 * len(value) - 8
+        if left < 0 or len(value) > self.most:
             return _fail()
         out = {}
         for key, item in value.items():
             if type(key) is not str:
                 return _fail()
-            # Scalars inline: most values are, and a call per value costs more than the copy.
-            out[key] = item if type(item) in _SCALARS else self.copy(item)
-        return out
+            # Text and scalar values inline: most values are, and a call costs more.
+            kind = type(item)
+            if kind is str:
+                left -= len(key) + len(item) + 16
+            elif kind in _LEAVES:
+                left -= len(key) + 24
+            else:
+                self.left = left - len(key) - 8
+                item = self.copy(item)
+                left = self.left
+            out[key] = item
+        return self._spent(left, out)
 
     def _list(self, value: list[Any] | tuple[Any, ...]) -> list[Any]:
-        if len(value) > self.most:
+        left = self.left - 8 * len(value) - 8
+        if left < 0 or len(value) > self.most:
             return _fail()
-        return [item if type(item) in _SCALARS else self.copy(item) for item in value]
+        out = []
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                left -= len(item) + 8
+            elif kind in _LEAVES:
+                left -= 16
+            else:
+                self.left = left
+                item = self.copy(item)
+                left = self.left
+            out.append(item)
+        return self._spent(left, out)
+
+    def _spent(self, left: int, out: _T) -> _T:
+        """``out``, once its size fits; checked per collection, so that the walk of a
+        result far too large stops within about ``max_result_bytes / 8`` items."""
+        if left < 0:
+            return _fail()
+        self.left = left
+        return out
