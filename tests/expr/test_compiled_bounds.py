@@ -1,11 +1,13 @@
 """Compiled YAQL, which runs outside the watchdog, keeps the bounds of yaql's path.
 
-The result size (``max_result_bytes``), collection lengths (``max_iterations``) and
-big integers give the same values and errors as yaql followed by the size check.
+The result size (``max_result_bytes``), collection lengths (``max_iterations``), the
+memory quota (``max_memory``) and big integers give the same values and errors as yaql
+followed by the size check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -15,6 +17,15 @@ from hypothesis import strategies as st
 from meltemi import errors, expr
 from meltemi.expr import limits, syntax, yaql_eval
 
+
+def _grown(count: int) -> list[int]:
+    """A list built by appending, so with room to spare (larger than its tuple)."""
+    out: list[int] = []
+    for i in range(count):
+        out.append(i)  # noqa: PERF402 - the spare room is the point
+    return out
+
+
 DATA: dict[str, Any] = {
     "s": "x" * 50,
     "l": list(range(10)),
@@ -22,6 +33,14 @@ DATA: dict[str, Any] = {
     "n": 3,
     "huge": 10**2000,
 }
+BIG_DATA = {
+    **DATA,
+    "big_s": "x" * 100_000,
+    "big_l": list(range(9000)),
+    "big_d": {f"k{i}": i for i in range(3000)},
+    "nest": {"l": _grown(9000)},
+}
+"""Values around the memory quotas tested, which yaql measures as it goes."""
 SOURCES = [
     "$",
     "$.s",
@@ -39,6 +58,22 @@ SOURCES = [
     "str($.huge)",
     "len($.l) * $.n",
 ]
+
+
+class _Facts:
+    """``task()`` is a task whose result holds lists built by appending."""
+
+    def task(self, name: str | None) -> Mapping[str, Any] | None:
+        return {"name": "t", "result": {"out": _grown(17), "small": _grown(3)}}
+
+    def tasks(self, *_args: Any) -> Sequence[Mapping[str, Any]]:
+        return ()
+
+    def executions(self, *_args: Any) -> Sequence[Mapping[str, Any]]:
+        return ()
+
+
+SOURCES += ["task().result.out", "task().result.small[1]", "len(task().result.out)"]
 TEXTS = [
     *(f"<% {source} %>" for source in SOURCES),
     "<% $.s %> and <% $.n %>",
@@ -88,7 +123,40 @@ def _reference(text: str, ctx: expr.Context) -> Any:
 def test_bounds_agree(text: str, max_result_bytes: int, max_iterations: int) -> None:
     """Under any size and length limits, a compiled expression gives yaql's outcome."""
     bounds = expr.Limits(max_result_bytes=max_result_bytes, max_iterations=max_iterations)
-    ctx = expr.Context(data=DATA, limits=bounds)
+    ctx = expr.Context(data=DATA, facts=_Facts(), limits=bounds)
+    assert _outcome(text, ctx) == _reference(text, ctx)
+
+
+BIG_TEXTS = [
+    "<% $.big_s %>",
+    "<% $.big_s + $.s %>",
+    "<% len($.big_s + $.big_s) %>",
+    "<% len($.big_l) %>",
+    "<% $.big_l[7] %>",
+    "<% $.big_d.k7 %>",
+    "<% len($.big_d) %>",
+    "<% $.big_l %>",
+    "<% $.big_d %>",
+    "<% $.nest %>",
+    "<% $ %>",
+]
+QUOTAS = st.integers(-1, 700) | st.integers(1 << 16, 1 << 18)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(TEXTS), QUOTAS)
+def test_memory_quota_agrees(text: str, max_memory: int) -> None:
+    """Under any memory quota, a compiled expression gives yaql's outcome."""
+    ctx = expr.Context(data=DATA, facts=_Facts(), limits=expr.Limits(max_memory=max_memory))
+    assert _outcome(text, ctx) == _reference(text, ctx)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(BIG_TEXTS), st.integers(1 << 16, 1 << 18))
+def test_memory_quota_agrees_on_big_values(text: str, max_memory: int) -> None:
+    """Values around the quota, inside the result too, give yaql's outcome."""
+    bounds = expr.Limits(max_memory=max_memory)
+    ctx = expr.Context(data=BIG_DATA, facts=_Facts(), limits=bounds)
     assert _outcome(text, ctx) == _reference(text, ctx)
 
 
@@ -106,9 +174,10 @@ def _size(value: Any) -> int:
 @pytest.mark.parametrize("text", TEXTS)
 def test_size_limit_exact(text: str) -> None:
     """At one byte less than its result's size, an expression fails; at its size, not."""
-    size = _size(expr.evaluate(text, expr.Context(data=DATA)))
+    size = _size(expr.evaluate(text, expr.Context(data=DATA, facts=_Facts())))
     for limit in (size - 1, size, size + 1):
-        ctx = expr.Context(data=DATA, limits=expr.Limits(max_result_bytes=limit))
+        bounds = expr.Limits(max_result_bytes=limit)
+        ctx = expr.Context(data=DATA, facts=_Facts(), limits=bounds)
         assert _outcome(text, ctx) == _reference(text, ctx)
         assert (_outcome(text, ctx)[0] == "error") is (limit < size)
 

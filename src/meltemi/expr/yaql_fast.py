@@ -44,6 +44,10 @@ Run = Callable[["Scope"], Any]
 _NUMBERS = (int, float)
 _SCALARS = (type(None), bool, int, float, str)
 _LEAVES = frozenset({type(None), bool, int, float})
+_QUOTA_FLOOR = 1 << 16
+"""Under this memory quota (bytes), evaluations are left to yaql: yaql also measures
+constants, keys and objects of its own, each far smaller, which compiled code does not.
+Above it, measuring the result of every operation (as yaql does) is enough."""
 _BIG = 4096
 """Integers longer than this (in bits) are multiplied, divided and printed by yaql:
 those operations cost more than linear time, and compiled code runs with no deadline."""
@@ -80,14 +84,17 @@ def compile_statement(statement: Any) -> Compiled | None:
 
     def evaluate(ctx: Context) -> Any:
         limits = ctx.limits
+        quota = limits.max_memory
+        if 0 < quota < _QUOTA_FLOOR:
+            raise Fallback
         output = _Output(limits)
         try:
-            value = output.copy(run(Scope(ctx.data, ctx, limits.max_memory)))
+            value = output.copy(run(Scope(ctx.data, ctx, quota)))
         except Fallback:
             raise
         except Exception:  # yaql decides what a failure means, and words it
             raise Fallback from None
-        if output.left < 0:
+        if output.left < 0 or _output_size(value) > quota > 0:
             raise Fallback
         return value
 
@@ -96,7 +103,7 @@ def compile_statement(statement: Any) -> Compiled | None:
 
 def _compile(node: Any) -> Run:
     match node:
-        case expressions.Constant():
+        case expressions.Constant() if sys.getsizeof(node.value) < _QUOTA_FLOOR:
             value = node.value
             return lambda _scope: value
         case expressions.Wrap():
@@ -109,7 +116,19 @@ def _compile(node: Any) -> Run:
 
 
 def _root(scope: Scope) -> Any:
-    return scope.data
+    return _quota(scope.data, scope)
+
+
+def _output_size(value: Any) -> int:
+    """The most ``sys.getsizeof`` of yaql's output can be, which its quota also bounds.
+
+    yaql builds output dicts as the copy does (same insertions, so the same size) and
+    lists from a generator, which may leave more spare room than appending does.
+    """
+    if type(value) is list:
+        count = len(value)
+        return sys.getsizeof([]) + 8 * (count + (count >> 3) + 8)
+    return sys.getsizeof(value, 0)
 
 
 def _fail() -> NoReturn:
@@ -117,9 +136,13 @@ def _fail() -> NoReturn:
 
 
 def _quota(value: Any, scope: Scope) -> Any:
-    """yaql's memory quota on a call's result (sizes as yaql's frozen copy would have)."""
-    size = 40 + 8 * len(value) if type(value) is list else sys.getsizeof(value, 0)
-    return _fail() if size > scope.quota > 0 else value
+    """yaql's memory quota on a call's result, which it measures with ``sys.getsizeof``.
+
+    The raw value is measured where yaql may hold its frozen copy: a list is larger than
+    the tuple it freezes to and a dict than a frozen dict, so this refuses whatever yaql
+    refuses (and a little more, which yaql then decides).
+    """
+    return _fail() if sys.getsizeof(value, 0) > scope.quota > 0 else value
 
 
 def _compile_args(node: Any, count: int) -> list[Run]:
@@ -257,19 +280,14 @@ def _fact(fn: Callable[..., Any]) -> Callable[[Any], Run]:
     def build(node: Any) -> Run:
         args = node.args
         if not args:
-            return lambda scope: _raw_quota(fn(scope.ctx), scope)
+            return lambda scope: _quota(fn(scope.ctx), scope)
         if len(args) == 1 and isinstance(args[0], expressions.Constant):
             name = args[0].value
             if type(name) is str:
-                return lambda scope: _raw_quota(fn(scope.ctx, name), scope)
+                return lambda scope: _quota(fn(scope.ctx, name), scope)
         raise _Unsupported
 
     return build
-
-
-def _raw_quota(value: Any, scope: Scope) -> Any:
-    """yaql's quota on a function's result, which yaql leaves as the function made it."""
-    return _fail() if sys.getsizeof(value, 0) > scope.quota > 0 else value
 
 
 def _task(node: Any) -> Run:
@@ -325,13 +343,15 @@ class _Output:
     whose result the size check then refuses with its own words.
     """
 
-    __slots__ = ("left", "most")
+    __slots__ = ("left", "most", "quota")
 
     def __init__(self, limits: Limits) -> None:
         self.left = limits.max_result_bytes
         """Bytes the result may still take."""
         self.most = limits.max_iterations if limits.max_iterations >= 0 else sys.maxsize
         """The longest collection yaql's output conversion accepts."""
+        self.quota = limits.max_memory if limits.max_memory > 0 else sys.maxsize
+        """yaql's conversion passes each list through a function, so its memory quota."""
 
     def copy(self, value: Any) -> Any:
         """The plain copy of ``value``, or :class:`Fallback`; see :attr:`left` after."""
@@ -371,7 +391,7 @@ class _Output:
 
     def _list(self, value: list[Any] | tuple[Any, ...]) -> list[Any]:
         left = self.left - 8 * len(value) - 8
-        if left < 0 or len(value) > self.most:
+        if left < 0 or len(value) > self.most or sys.getsizeof(value) > self.quota:
             return _fail()
         out = []
         for item in value:
