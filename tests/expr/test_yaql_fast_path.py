@@ -113,6 +113,8 @@ FALLBACK = [
     "dict($.cfg)",
     "$zz",
     "$.recs.orderBy($.b).select($.a)",
+    "$.recs.select(int($))",
+    "$.recs.select(float($))",
 ]
 """Expressions the fast path does not compile: yaql over lazily converted input."""
 
