@@ -2,12 +2,13 @@
 
 yaql picks every operator and function among its overloads at run time, which costs
 tens of microseconds per call. Typical workflow expressions (``$.a.b``,
-``task(t).result``, ``len($.x) + 1``, comparisons, ``and``/``or``) need none of that:
+``task(t).result``, ``len($.x) + 1``, comparisons, ``and``/``or``, ``x in [a, b]``,
+``dict(k => v)``, ``int(x)``) need none of that:
 they compile here to closures doing the same operation directly, each guarded by exact
 type checks. When a guard fails or an operation raises, the closure raises
 :class:`Fallback` and the caller evaluates the expression with yaql, which then gives
 the authoritative value or error. Expressions using anything else (lambdas, methods,
-queries, ``let``, ``->``, list and dict literals, ...) are not compiled at all.
+queries, ``let``, ``->``, ...) are not compiled at all.
 
 The closures read the raw data (lists, dicts) where yaql reads its frozen copy (tuples,
 frozen dicts), so they only do what gives the same result on both: no equality between
@@ -31,7 +32,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
-from yaql.language import expressions
+from yaql.language import expressions, utils
 
 from meltemi.expr import functions
 from meltemi.expr.context import Context
@@ -44,10 +45,16 @@ Run = Callable[["Scope"], Any]
 _NUMBERS = (int, float)
 _SCALARS = (type(None), bool, int, float, str)
 _LEAVES = frozenset({type(None), bool, int, float})
+_TRUTHFUL = frozenset({type(None), bool, int, float, str, list, dict})
+"""Types whose truth is the same raw and in yaql's frozen copy."""
+_RULE_SIZE = sys.getsizeof(utils.MappingRule(None, None))
 _QUOTA_FLOOR = 1 << 16
 """Under this memory quota (bytes), evaluations are left to yaql: yaql also measures
 constants, keys and objects of its own, each far smaller, which compiled code does not.
 Above it, measuring the result of every operation (as yaql does) is enough."""
+_LONG_TEXT = 4096
+"""Text longer than this is converted to a number by yaql (``int`` of text costs
+quadratic time)."""
 _BIG = 4096
 """Integers longer than this (in bits) are multiplied, divided and printed by yaql:
 those operations cost more than linear time, and compiled code runs with no deadline."""
@@ -182,6 +189,23 @@ def _index(node: Any) -> Run:
     return get
 
 
+def _compile_operands(node: Any) -> list[Run]:
+    """The two operands of an operator on scalars. A list or dict literal among them
+    would always send the evaluation to yaql (collections are not compared or joined
+    here): such expressions are better not compiled at all."""
+    if any(_is_collection(arg) for arg in node.args):
+        raise _Unsupported
+    return _compile_args(node, 2)
+
+
+def _is_collection(node: Any) -> bool:
+    while type(node) is expressions.Wrap:
+        node = node.expr
+    return type(node) in {expressions.ListExpression, expressions.MapExpression} or (
+        type(node) is expressions.Function and node.name == "dict"
+    )
+
+
 def _length(value: Any) -> int:
     return len(value) if type(value) in {list, dict, str} else _fail()
 
@@ -190,7 +214,7 @@ def _numeric(op: Callable[[Any, Any], Any], strings: bool = False) -> Callable[[
     """A binary operator on two numbers (or, with ``strings``, two strings)."""
 
     def build(node: Any) -> Run:
-        left, right = _compile_args(node, 2)
+        left, right = _compile_operands(node)
 
         def run(scope: Scope) -> Any:
             a, b = left(scope), right(scope)
@@ -219,7 +243,7 @@ def _divide(a: Any, b: Any) -> Any:
 
 def _equality(op: Callable[[Any, Any], bool]) -> Callable[[Any], Run]:
     def build(node: Any) -> Run:
-        left, right = _compile_args(node, 2)
+        left, right = _compile_operands(node)
 
         def run(scope: Scope) -> bool:
             a, b = left(scope), right(scope)
@@ -274,6 +298,99 @@ def _str(node: Any) -> Run:
     return run
 
 
+def _mapping(node: Any) -> Run:
+    """``dict(k => v, ...)`` and ``{k => v, ...}``: yaql's ``dict`` of mapping rules.
+
+    Keys must be text here: yaql accepts any hashable key, but its output would then
+    hold keys that the output copy refuses anyway.
+    """
+    rules = [_rule(arg) for arg in node.args]
+    rules_size = _RULE_SIZE * len(rules)
+
+    def run(scope: Scope) -> Any:
+        if rules_size > scope.quota > 0:  # yaql measures its rule objects first
+            return _fail()
+        out = {}
+        for key, value in rules:
+            name = key(scope)
+            if type(name) is not str:
+                return _fail()
+            out[name] = value(scope)
+        return _quota(out, scope)
+
+    return run
+
+
+def _rule(node: Any) -> tuple[Run, Run]:
+    if type(node) is not expressions.MappingRuleExpression:
+        raise _Unsupported  # dict(pairs) is another yaql function
+    return _compile(node.source), _compile(node.destination)
+
+
+def _list(node: Any) -> Run:
+    """``[a, b, ...]``: yaql makes a tuple, which reads and converts as this list does."""
+    items = [_compile(arg) for arg in node.args]
+
+    def run(scope: Scope) -> Any:
+        out = [item(scope) for item in items]
+        quota = scope.quota
+        if quota > 0 and sum(map(sys.getsizeof, out)) > quota:  # yaql's check, all items
+            return _fail()
+        return _quota(out, scope)
+
+    return run
+
+
+def _in(node: Any) -> Run:
+    """``text in text``, and ``scalar in list``: a scalar equals no collection, so the
+    raw list holds it exactly when yaql's frozen copy does."""
+    left, right = _compile_args(node, 2)
+
+    def run(scope: Scope) -> bool:
+        item, collection = left(scope), right(scope)
+        kind = type(collection)
+        if kind is str and type(item) is str:
+            return item in collection
+        if kind is list and type(item) in _SCALARS:
+            most = scope.ctx.limits.max_iterations
+            return _fail() if 0 <= most < len(collection) else item in collection
+        return _fail()
+
+    return run
+
+
+def _conversion(convert: Callable[[Any], Any], null: Any) -> Callable[[Any], Run]:
+    """``int(x)`` and ``float(x)``: yaql calls Python's on a number or text, and gives
+    ``null`` for null."""
+
+    def build(node: Any) -> Run:
+        (arg,) = _compile_args(node, 1)
+
+        def run(scope: Scope) -> Any:
+            value = arg(scope)
+            kind = type(value)
+            if value is None:
+                return null
+            if kind in _NUMBERS or kind is bool or (kind is str and len(value) <= _LONG_TEXT):
+                return _quota(convert(value), scope)
+            return _fail()
+
+        return run
+
+    return build
+
+
+def _bool(node: Any) -> Run:
+    """``bool(x)``: truth, which raw lists and dicts share with yaql's frozen copies."""
+    (arg,) = _compile_args(node, 1)
+
+    def run(scope: Scope) -> bool:
+        value = arg(scope)
+        return bool(value) if type(value) in _TRUTHFUL else _fail()
+
+    return run
+
+
 def _fact(fn: Callable[..., Any]) -> Callable[[Any], Run]:
     """A Mistral function taking no argument, or one constant text (``task(t1)``)."""
 
@@ -323,8 +440,15 @@ _BUILDERS: dict[str, Callable[[Any], Run]] = {
     "#operator_or": _or,
     "#unary_operator_not": _not,
     "#unary_operator_-": _negative,
+    "#operator_in": _in,
+    "#list": _list,
+    "#map": _mapping,
+    "dict": _mapping,
     "len": _len,
     "str": _str,
+    "int": _conversion(int, 0),
+    "float": _conversion(float, 0.0),
+    "bool": _bool,
     "task": _task,
     "env": _no_args(functions.env),
     "execution": _no_args(functions.execution),
