@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -351,3 +351,82 @@ def test_shapes_agree_on_generated_data(source: str, a: Any, b: Any) -> None:
     ctx = expr.Context(data={"a": a, "b": b}, facts=_Result({"payload": a, "step": b, "a": a}))
     assert yaql_eval.compiled(source) is not None
     assert _outcome(yaql_eval.evaluate, source, ctx) == _outcome(yaql_eval.reference, source, ctx)
+
+
+class _LazyView(Mapping[str, Any]):
+    """A mapping computing ``spec`` on first read, as the engine's task views do."""
+
+    def __init__(self, values: dict[str, Any], fields: int = 0) -> None:
+        self.known = {**values, **{f"f{i}": i for i in range(fields)}}
+        self.specs = 0
+        """How many times ``spec`` was computed."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "spec":
+            self.specs += 1
+            return {"action": "std.echo"}
+        return self.known[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.known
+        yield "spec"
+
+    def __len__(self) -> int:
+        return len(self.known) + 1
+
+
+class _LazyFacts:
+    """Facts whose ``task()`` is a lazy view (with ``fields`` extra fields)."""
+
+    def __init__(self, fields: int = 0) -> None:
+        self.view = _LazyView({"name": "t1", "result": {"out": [1, 2]}, "state": None}, fields)
+
+    def task(self, name: str | None) -> Mapping[str, Any] | None:
+        return self.view if name in {None, "t1"} else None
+
+    def tasks(self, *_args: Any) -> Sequence[Mapping[str, Any]]:
+        return ()
+
+    def executions(self, *_args: Any) -> Sequence[Mapping[str, Any]]:
+        return ()
+
+
+VIEWS = [
+    "task().result",
+    "task(t1).result.out[1]",
+    "task('t1').spec",
+    "task().state",
+    "task().missing",
+    "task(t2).result",
+    "task('').result",
+    "execution().input.k",
+    "execution().missing",
+    "env().region",
+    "env().missing",
+    "dict(r => task().result, n => len(task().result.out))",
+]
+
+
+@pytest.mark.parametrize("fields", [0, 2000])
+@pytest.mark.parametrize("source", VIEWS)
+def test_one_field_of_a_view_agrees(source: str, fields: int) -> None:
+    """One field of task(), execution() or env() is yaql's value or error, even for a
+    view too large to be read without yaql's copy."""
+    assert yaql_eval.compiled(source) is not None
+    for quota in (0, 1 << 16, 1 << 17):
+        ctx = dataclasses.replace(
+            CTX, facts=_LazyFacts(fields), limits=expr.Limits(max_memory=quota)
+        )
+        assert _outcome(yaql_eval.evaluate, source, ctx) == _outcome(
+            yaql_eval.reference, source, ctx
+        )
+
+
+def test_one_field_of_a_view_computes_no_other() -> None:
+    """task().result reads the result alone: the lazy spec is not computed for it."""
+    facts = _LazyFacts()
+    ctx = dataclasses.replace(CTX, facts=facts)
+    assert expr.evaluate("<% task().result.out %>", ctx) == [1, 2]
+    assert facts.view.specs == 0
+    assert expr.evaluate("<% task().name %>", ctx) == "t1"
+    assert facts.view.specs == 0

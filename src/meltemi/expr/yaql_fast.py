@@ -48,6 +48,7 @@ _LEAVES = frozenset({type(None), bool, int, float})
 _TRUTHFUL = frozenset({type(None), bool, int, float, str, list, dict})
 """Types whose truth is the same raw and in yaql's frozen copy."""
 _RULE_SIZE = sys.getsizeof(utils.MappingRule(None, None))
+_FEW_FIELDS = 1000
 _QUOTA_FLOOR = 1 << 16
 """Under this memory quota (bytes), evaluations are left to yaql: yaql also measures
 constants, keys and objects of its own, each far smaller, which compiled code does not.
@@ -161,18 +162,41 @@ def _compile_args(node: Any, count: int) -> list[Run]:
 def _attribute(node: Any) -> Run:
     """``obj.key`` on a dict, and ``obj.len()``."""
     receiver, name = node.args
-    source = _compile(receiver)
     if type(name) is expressions.KeywordConstant:
-        key = name.value
-
-        def get(scope: Scope) -> Any:
-            obj = source(scope)
-            return _quota(obj[key], scope) if type(obj) is dict else _fail()
-
-        return get
+        return _field(receiver, name.value)
     if type(name) is expressions.Function and name.name == "len" and not name.args:
+        source = _compile(receiver)
         return lambda scope: _length(source(scope))
     raise _Unsupported
+
+
+def _field(receiver: Any, key: str) -> Run:
+    view = _view(receiver)
+    if view is not None:
+        return _view_field(view, key)
+    source = _compile(receiver)
+
+    def get(scope: Scope) -> Any:
+        obj = source(scope)
+        return _quota(obj[key], scope) if type(obj) is dict else _fail()
+
+    return get
+
+
+def _view_field(view: Callable[[Context], Any], key: str) -> Run:
+    """``task().result``, ``execution().id``, ``env().x``: one field of the mapping that
+    the function copies whole (yaql copies it, computing every field of the engine's lazy
+    views, the task or workflow spec among them, then reads one)."""
+
+    def get(scope: Scope) -> Any:
+        found = view(scope.ctx)
+        # yaql measures the copy against the memory quota, as the dict it is: one of
+        # this many fields is well under _QUOTA_FLOOR.
+        if found is None or len(found) > _FEW_FIELDS:
+            return _fail()
+        return _quota(found[key], scope)
+
+    return get
 
 
 def _index(node: Any) -> Run:
@@ -391,35 +415,37 @@ def _bool(node: Any) -> Run:
     return run
 
 
+def _view(node: Any) -> Callable[[Context], Any] | None:
+    """How to read the mapping a ``task()``, ``execution()`` or ``env()`` call would copy
+    (``None``: ``node`` is no such call)."""
+    if type(node) is not expressions.Function or node.name not in functions.VIEWS:
+        return None
+    view, args = functions.VIEWS[node.name], _fact_args(node)
+    return lambda ctx: view(ctx, *args)
+
+
+def _fact_args(node: Any) -> tuple[str, ...]:
+    """The arguments of a Mistral function call: none, or one constant text for
+    ``task(t1)``."""
+    args = node.args
+    if len(args) > _FACT_ARGS[node.name]:
+        raise _Unsupported
+    if not all(isinstance(arg, expressions.Constant) and type(arg.value) is str for arg in args):
+        raise _Unsupported
+    return tuple(arg.value for arg in args)
+
+
 def _fact(fn: Callable[..., Any]) -> Callable[[Any], Run]:
-    """A Mistral function taking no argument, or one constant text (``task(t1)``)."""
+    """A Mistral function whose arguments :func:`_fact_args` accepts."""
 
     def build(node: Any) -> Run:
-        args = node.args
-        if not args:
-            return lambda scope: _quota(fn(scope.ctx), scope)
-        if len(args) == 1 and isinstance(args[0], expressions.Constant):
-            name = args[0].value
-            if type(name) is str:
-                return lambda scope: _quota(fn(scope.ctx, name), scope)
-        raise _Unsupported
+        args = _fact_args(node)
+        return lambda scope: _quota(fn(scope.ctx, *args), scope)
 
     return build
 
 
-def _task(node: Any) -> Run:
-    if len(node.args) > 1:
-        raise _Unsupported
-    return _fact(functions.task)(node)
-
-
-def _no_args(fn: Callable[[Context], Any]) -> Callable[[Any], Run]:
-    def build(node: Any) -> Run:
-        if node.args:
-            raise _Unsupported
-        return _fact(fn)(node)
-
-    return build
+_FACT_ARGS = {"task": 1, "env": 0, "execution": 0}
 
 
 _BUILDERS: dict[str, Callable[[Any], Run]] = {
@@ -449,9 +475,9 @@ _BUILDERS: dict[str, Callable[[Any], Run]] = {
     "int": _conversion(int, 0),
     "float": _conversion(float, 0.0),
     "bool": _bool,
-    "task": _task,
-    "env": _no_args(functions.env),
-    "execution": _no_args(functions.execution),
+    "task": _fact(functions.task),
+    "env": _fact(functions.env),
+    "execution": _fact(functions.execution),
 }
 """How to compile each supported operator or function, by yaql's name for it."""
 
