@@ -518,6 +518,9 @@ class _Output:
             return value
         return _fail()  # sets, bytes, subclasses, generators...
 
+    # The loops below count text and scalars inline and call the copy of a dict or list
+    # directly: most items are such, and each call costs more than the counting.
+
     def _dict(self, value: dict[Any, Any]) -> dict[str, Any]:
         left = self.left - 8 * len(value) - 8
         if left < 0 or len(value) > self.most:
@@ -526,7 +529,6 @@ class _Output:
         for key, item in value.items():
             if type(key) is not str:
                 return _fail()
-            # Text and scalar values inline: most values are, and a call costs more.
             kind = type(item)
             if kind is str:
                 left -= len(key) + len(item) + 16
@@ -534,7 +536,7 @@ class _Output:
                 left -= len(key) + 24
             else:
                 self.left = left - len(key) - 8
-                item = self.copy(item)
+                item = self._dict(item) if kind is dict else self.copy(item)
                 left = self.left
             out[key] = item
         return self._spent(left, out)
@@ -543,7 +545,8 @@ class _Output:
         left = self.left - 8 * len(value) - 8
         if left < 0 or len(value) > self.most or sys.getsizeof(value) > self.quota:
             return _fail()
-        out = []
+        out: list[Any] = []
+        append = out.append
         for item in value:
             kind = type(item)
             if kind is str:
@@ -552,9 +555,9 @@ class _Output:
                 left -= 16
             else:
                 self.left = left
-                item = self.copy(item)
+                item = self._dict(item) if kind is dict else self.copy(item)
                 left = self.left
-            out.append(item)
+            append(item)
         return self._spent(left, out)
 
     def _spent(self, left: int, out: _T) -> _T:
