@@ -6,7 +6,7 @@ import functools
 import itertools
 import marshal
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from meltemi import errors
 from meltemi.expr import jinja_eval, syntax, yaql_eval, yaql_fast
@@ -39,7 +39,8 @@ def _walk(value: Any, ctx: Context) -> Any:
     kind = type(value)
     if kind is str:
         if "<%" in value or "{{" in value or "{%" in value:
-            return evaluate_string(value, ctx) if syntax.is_expression(value) else value
+            plan = _plan(value)  # cached: finding the expressions again costs more
+            return _evaluate_string(value, plan, ctx) if plan.expression else value
         return value
     if kind is dict:
         return value if _clean(value) else _walk_dict(value, ctx)
@@ -125,7 +126,11 @@ def _key(key: Any, source: Any) -> Any:
 
 def evaluate_string(text: str, ctx: Context) -> Any:
     """Evaluate one string holding expressions, bounded by ``ctx.limits``."""
-    language, fast, run = _plan(text)
+    return _evaluate_string(text, _plan(text), ctx)
+
+
+def _evaluate_string(text: str, plan: _Plan, ctx: Context) -> Any:
+    language, fast, run, _ = plan
     if fast is not None:
         try:
             return fast(ctx)
@@ -155,10 +160,21 @@ def evaluate_string(text: str, ctx: Context) -> Any:
 Run = Callable[[Context], Any]
 
 
+class _Plan(NamedTuple):
+    """How to evaluate one text, found once per text."""
+
+    language: str
+    fast: yaql_fast.Compiled | None
+    """The compiled form (YAQL only, when every expression in the text compiles)."""
+    run: Run
+    """How to compute the text in any case."""
+    expression: bool
+    """Whether the text holds an expression at all."""
+
+
 @functools.lru_cache(maxsize=16384)
-def _plan(text: str) -> tuple[str, yaql_fast.Compiled | None, Run]:
-    """The language of ``text``, its compiled form (YAQL only, when every expression in
-    it compiles) and how to compute it in any case, found once per text.
+def _plan(text: str) -> _Plan:
+    """How to evaluate ``text``.
 
     Compiled code runs outside the watchdog: it holds no loop (no queries, lambdas or
     ``range``), so its time is linear in the data it reads and returns (the integer
@@ -167,14 +183,15 @@ def _plan(text: str) -> tuple[str, yaql_fast.Compiled | None, Run]:
     """
     yaql, jinja = syntax.has_yaql(text), syntax.has_jinja(text)
     if yaql and jinja:
-        return "Jinja", None, functools.partial(_mixed, text)
+        return _Plan("Jinja", None, functools.partial(_mixed, text), True)
     if jinja:
-        return "Jinja", None, functools.partial(jinja_eval.evaluate, text)
+        return _Plan("Jinja", None, functools.partial(jinja_eval.evaluate, text), True)
     whole = syntax.whole_yaql(text)
     if whole is not None:
-        return "YAQL", yaql_eval.compiled(whole), functools.partial(yaql_eval.slow, whole)
+        slow = functools.partial(yaql_eval.slow, whole)
+        return _Plan("YAQL", yaql_eval.compiled(whole), slow, True)
     pieces = tuple(syntax.YAQL_PATTERN.split(text))
-    return "YAQL", _compiled_pieces(pieces), functools.partial(_interpolate, pieces)
+    return _Plan("YAQL", _compiled_pieces(pieces), functools.partial(_interpolate, pieces), yaql)
 
 
 def _mixed(text: str, _ctx: Context) -> Any:
