@@ -65,7 +65,7 @@ class Watchdog:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Condition()
+        self._lock = threading.Condition(threading.Lock())  # never re-entered: no RLock
         self._heap: list[tuple[float, int, _Ticket]] = []
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
