@@ -215,7 +215,10 @@ def _compiled_pieces(pieces: tuple[str, ...]) -> yaql_fast.Compiled | None:
     texts, fasts = pieces[::2], [run for run in runs if run is not None]
 
     def interpolate(ctx: Context) -> str:
-        values = [render(fast(ctx)) for fast in fasts]
+        try:
+            values = [render(fast(ctx)) for fast in fasts]
+        except Exception:  # as the slow path words any failure, render's included
+            raise yaql_fast.Fallback from None
         text = "".join(itertools.chain.from_iterable(zip(texts, [*values, ""], strict=True)))
         if len(text) + 8 > ctx.limits.max_result_bytes:
             raise yaql_fast.Fallback  # the size check words the error
