@@ -390,8 +390,11 @@ class _LazyFacts:
 
     def __init__(self, fields: int = 0) -> None:
         self.view = _LazyView({"name": "t1", "result": {"out": [1, 2]}, "state": None}, fields)
+        self.reads = 0
+        """How many times task() was asked for."""
 
     def task(self, name: str | None) -> Mapping[str, Any] | None:
+        self.reads += 1
         return self.view if name in {None, "t1"} else None
 
     def tasks(self, *_args: Any) -> Sequence[Mapping[str, Any]]:
@@ -440,3 +443,12 @@ def test_one_field_of_a_view_computes_no_other() -> None:
     assert facts.view.specs == 0
     assert expr.evaluate("<% task().name %>", ctx) == "t1"
     assert facts.view.specs == 0
+
+
+def test_a_view_is_read_once_per_evaluation() -> None:
+    """task() twice in one expression asks the facts once (they do not change meanwhile)."""
+    facts = _LazyFacts()
+    ctx = dataclasses.replace(CTX, facts=facts)
+    value = expr.evaluate("<% dict(out => task().result.out, n => task().name) %>", ctx)
+    assert value == {"out": [1, 2], "n": "t1"}
+    assert facts.reads == 1

@@ -30,7 +30,7 @@ import dataclasses
 import operator
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from yaql.language import expressions, utils
 
@@ -76,6 +76,9 @@ class Scope:
     data: Any
     ctx: Context
     quota: int
+    views: dict[Any, Any]
+    """The mappings ``task()``, ``execution()`` and ``env()`` read, by call: facts do
+    not change during an evaluation, so the second read of one is the first's."""
 
 
 Compiled = Callable[[Context], Any]
@@ -97,7 +100,7 @@ def compile_statement(statement: Any) -> Compiled | None:
             raise Fallback
         output = _Output(limits)
         try:
-            value = output.copy(run(Scope(ctx.data, ctx, quota)))
+            value = output.copy(run(Scope(ctx.data, ctx, quota, {})))
         except Fallback:
             raise
         except Exception:  # yaql decides what a failure means, and words it
@@ -183,17 +186,19 @@ def _field(receiver: Any, key: str) -> Run:
     return get
 
 
-def _view_field(view: Callable[[Context], Any], key: str) -> Run:
+def _view_field(view: _View, key: str) -> Run:
     """``task().result``, ``execution().id``, ``env().x``: one field of the mapping that
     the function copies whole (yaql copies it, computing every field of the engine's lazy
     views, the task or workflow spec among them, then reads one)."""
 
     def get(scope: Scope) -> Any:
-        found = view(scope.ctx)
-        # yaql measures the copy against the memory quota, as the dict it is: one of
-        # this many fields is well under _QUOTA_FLOOR.
-        if found is None or len(found) > _FEW_FIELDS:
-            return _fail()
+        found = scope.views.get(view.call)
+        if found is None:
+            found = scope.views[view.call] = view.read(scope.ctx)
+            # yaql measures the copy against the memory quota, as the dict it is: one
+            # of this many fields is well under _QUOTA_FLOOR.
+            if found is None or len(found) > _FEW_FIELDS:
+                return _fail()
         return _quota(found[key], scope)
 
     return get
@@ -415,13 +420,21 @@ def _bool(node: Any) -> Run:
     return run
 
 
-def _view(node: Any) -> Callable[[Context], Any] | None:
-    """How to read the mapping a ``task()``, ``execution()`` or ``env()`` call would copy
-    (``None``: ``node`` is no such call)."""
+class _View(NamedTuple):
+    """A ``task()``, ``execution()`` or ``env()`` call, read without its copy."""
+
+    call: tuple[str, ...]
+    """The function's name and arguments."""
+    read: Callable[[Context], Any]
+    """The mapping the function would copy, or ``None``."""
+
+
+def _view(node: Any) -> _View | None:
+    """``node`` as a :class:`_View` (``None``: ``node`` is no such call)."""
     if type(node) is not expressions.Function or node.name not in functions.VIEWS:
         return None
     view, args = functions.VIEWS[node.name], _fact_args(node)
-    return lambda ctx: view(ctx, *args)
+    return _View((node.name, *args), lambda ctx: view(ctx, *args))
 
 
 def _fact_args(node: Any) -> tuple[str, ...]:
