@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meltemi import errors, expr
+from meltemi.expr import limits
 
 SIZE_CASES = [
     ("<% 'ab' * 100000000 %>", "too much memory"),
@@ -61,3 +67,41 @@ def test_result_size_bounded(ctx: expr.Context) -> None:
     small = dataclasses.replace(ctx, limits=expr.Limits(max_result_bytes=1000))
     with pytest.raises(errors.ExpressionError, match="too large"):
         expr.evaluate("<% range(1000).select(str($)) %>", small)
+
+
+def _size(value: Any) -> int:
+    """The size check_size documents, counted plainly."""
+    if isinstance(value, str | bytes):
+        return len(value) + 8
+    if isinstance(value, Mapping):
+        return 8 * len(value) + 8 + sum(_size(k) + _size(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return 8 * len(value) + 8 + sum(_size(item) for item in value)
+    return 16
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.binary()
+    | st.text().map(_Text) | st.frozensets(st.integers()),
+    lambda inner: st.lists(inner, max_size=5)
+    | st.lists(inner, max_size=5).map(tuple)
+    | st.dictionaries(st.text() | st.integers(), inner, max_size=5)
+    | st.dictionaries(st.text(), inner, max_size=3).map(collections.OrderedDict),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.integers(0, 3000))
+def test_size_check_counts_as_documented(value: Any, limit: int) -> None:
+    """check_size refuses exactly the values whose documented size exceeds the limit."""
+    try:
+        limits.check_size(value, limit)
+    except limits.TooLarge:
+        assert _size(value) > limit
+    else:
+        assert _size(value) <= limit

@@ -75,7 +75,12 @@ class NoFacts:
         return ()
 
 
-@dataclasses.dataclass(frozen=True)
+_NO_FACTS = NoFacts()
+_DEFAULT_LIMITS = Limits()
+"""Shared defaults, being immutable: building a Limits costs more than an evaluation."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Context:
     """Everything one evaluation can read."""
 
@@ -88,6 +93,6 @@ class Context:
     ``root_execution_id``, ``created_at``, ``state``."""
     globals: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """``global(name)``: variables published with the ``global`` scope."""
-    facts: Facts = dataclasses.field(default_factory=NoFacts)
-    limits: Limits = dataclasses.field(default_factory=Limits)
+    facts: Facts = _NO_FACTS
+    limits: Limits = _DEFAULT_LIMITS
     """Bounds on time and size; build with ``Limits(timeout=settings.expression_timeout)``."""

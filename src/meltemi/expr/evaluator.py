@@ -6,10 +6,10 @@ import functools
 import itertools
 import marshal
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from meltemi import errors
-from meltemi.expr import jinja_eval, syntax, yaql_eval
+from meltemi.expr import jinja_eval, syntax, yaql_eval, yaql_fast
 from meltemi.expr.context import Context
 from meltemi.expr.limits import DeadlineExceeded, TooLarge, Watchdog, check_size
 
@@ -39,7 +39,8 @@ def _walk(value: Any, ctx: Context) -> Any:
     kind = type(value)
     if kind is str:
         if "<%" in value or "{{" in value or "{%" in value:
-            return evaluate_string(value, ctx) if syntax.is_expression(value) else value
+            plan = _plan(value)  # cached: finding the expressions again costs more
+            return _evaluate_string(value, plan, ctx) if plan.expression else value
         return value
     if kind is dict:
         return value if _clean(value) else _walk_dict(value, ctx)
@@ -125,8 +126,17 @@ def _key(key: Any, source: Any) -> Any:
 
 def evaluate_string(text: str, ctx: Context) -> Any:
     """Evaluate one string holding expressions, bounded by ``ctx.limits``."""
+    return _evaluate_string(text, _plan(text), ctx)
+
+
+def _evaluate_string(text: str, plan: _Plan, ctx: Context) -> Any:
+    language, fast, run, _ = plan
+    if fast is not None:
+        try:
+            return fast(ctx)
+        except yaql_fast.Fallback:
+            pass  # yaql, under the deadline, gives the value or the error
     limits = ctx.limits
-    language, run = _plan(text)
     try:
         result = _WATCHDOG.run(functools.partial(run, ctx), limits.timeout)
         check_size(result, limits.max_result_bytes)
@@ -150,18 +160,38 @@ def evaluate_string(text: str, ctx: Context) -> Any:
 Run = Callable[[Context], Any]
 
 
+class _Plan(NamedTuple):
+    """How to evaluate one text, found once per text."""
+
+    language: str
+    fast: yaql_fast.Compiled | None
+    """The compiled form (YAQL only, when every expression in the text compiles)."""
+    run: Run
+    """How to compute the text in any case."""
+    expression: bool
+    """Whether the text holds an expression at all."""
+
+
 @functools.lru_cache(maxsize=16384)
-def _plan(text: str) -> tuple[str, Run]:
-    """The language of ``text`` and how to compute it, found once per text."""
+def _plan(text: str) -> _Plan:
+    """How to evaluate ``text``.
+
+    Compiled code runs outside the watchdog: it holds no loop (no queries, lambdas or
+    ``range``), so its time is linear in the data it reads and returns (the integer
+    operations that are not go to yaql), and registering a deadline would cost more
+    than the evaluation. Its results are already checked against ``max_result_bytes``.
+    """
     yaql, jinja = syntax.has_yaql(text), syntax.has_jinja(text)
     if yaql and jinja:
-        return "Jinja", functools.partial(_mixed, text)
+        return _Plan("Jinja", None, functools.partial(_mixed, text), True)
     if jinja:
-        return "Jinja", functools.partial(jinja_eval.evaluate, text)
+        return _Plan("Jinja", None, functools.partial(jinja_eval.evaluate, text), True)
     whole = syntax.whole_yaql(text)
     if whole is not None:
-        return "YAQL", functools.partial(yaql_eval.evaluate, whole)
-    return "YAQL", functools.partial(_interpolate, tuple(syntax.YAQL_PATTERN.split(text)))
+        slow = functools.partial(yaql_eval.slow, whole)
+        return _Plan("YAQL", yaql_eval.compiled(whole), slow, True)
+    pieces = tuple(syntax.YAQL_PATTERN.split(text))
+    return _Plan("YAQL", _compiled_pieces(pieces), functools.partial(_interpolate, pieces), yaql)
 
 
 def _mixed(text: str, _ctx: Context) -> Any:
@@ -175,6 +205,26 @@ def _interpolate(pieces: tuple[str, ...], ctx: Context) -> str:
         render(yaql_eval.evaluate(piece, ctx)) if index % 2 else piece
         for index, piece in enumerate(pieces)
     )
+
+
+def _compiled_pieces(pieces: tuple[str, ...]) -> yaql_fast.Compiled | None:
+    """:func:`_interpolate` as compiled code, when every expression compiles."""
+    runs = [yaql_eval.compiled(piece) for piece in pieces[1::2]]
+    if any(run is None for run in runs):
+        return None
+    texts, fasts = pieces[::2], [run for run in runs if run is not None]
+
+    def interpolate(ctx: Context) -> str:
+        try:
+            values = [render(fast(ctx)) for fast in fasts]
+        except Exception:  # as the slow path words any failure, render's included
+            raise yaql_fast.Fallback from None
+        text = "".join(itertools.chain.from_iterable(zip(texts, [*values, ""], strict=True)))
+        if len(text) + 8 > ctx.limits.max_result_bytes:
+            raise yaql_fast.Fallback  # the size check words the error
+        return text
+
+    return interpolate
 
 
 def render(value: Any) -> str:

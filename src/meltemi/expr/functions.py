@@ -36,9 +36,14 @@ def _dict_or_none(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if value is None else dict(value)
 
 
+def task_view(ctx: Context, task_name: str | None = None) -> Mapping[str, Any] | None:
+    """What ``task(name)`` copies: the facts' own mapping for the task, or ``None``."""
+    return ctx.facts.task(task_name or None)
+
+
 def task(ctx: Context, task_name: str | None = None) -> dict[str, Any] | None:
     """``task(name)``: the latest execution of a task; no name means the current task."""
-    return _dict_or_none(ctx.facts.task(task_name or None))
+    return _dict_or_none(task_view(ctx, task_name))
 
 
 def tasks(
@@ -53,9 +58,14 @@ def tasks(
     return [dict(t) for t in found]
 
 
+def execution_view(ctx: Context) -> Mapping[str, Any] | None:
+    """What ``execution()`` copies."""
+    return ctx.execution
+
+
 def execution(ctx: Context) -> dict[str, Any] | None:
     """``execution()``: the workflow execution being evaluated."""
-    return _dict_or_none(ctx.execution)
+    return _dict_or_none(execution_view(ctx))
 
 
 def executions(  # noqa: PLR0917 - Mistral's positional parameters
@@ -71,9 +81,14 @@ def executions(  # noqa: PLR0917 - Mistral's positional parameters
     return [dict(e) for e in found]
 
 
+def env_view(ctx: Context) -> Mapping[str, Any]:
+    """What ``env()`` copies."""
+    return ctx.env
+
+
 def env(ctx: Context) -> dict[str, Any]:
     """``env()``: the execution's environment variables."""
-    return dict(ctx.env)
+    return dict(env_view(ctx))
 
 
 def global_(ctx: Context, var_name: str) -> Any:
@@ -130,6 +145,14 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "uuid": uuid,
 }
 """Every expression function by the name expressions call it."""
+
+VIEWS: Mapping[str, Callable[..., Mapping[str, Any] | None]] = {
+    "task": task_view,
+    "execution": execution_view,
+    "env": env_view,
+}
+"""The functions above whose value is a dict copy of a mapping the context holds, by
+name: how to read that mapping itself (one field of it needs no copy of them all)."""
 
 FILTERS: frozenset[str] = frozenset(
     {"task", "global", "json_dump", "json_pp", "json_parse", "yaml_dump", "yaml_parse"}

@@ -15,7 +15,7 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -65,7 +65,7 @@ class Watchdog:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Condition()
+        self._lock = threading.Condition(threading.Lock())  # never re-entered: no RLock
         self._heap: list[tuple[float, int, _Ticket]] = []
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
@@ -141,24 +141,79 @@ def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
 
 
 def check_size(value: Any, limit: int) -> None:
-    """Raise :class:`TooLarge` when ``value`` takes (roughly) more than ``limit`` bytes."""
-    budget = [limit]
-    _spend(value, budget)
+    """Raise :class:`TooLarge` when ``value`` takes (roughly) more than ``limit`` bytes.
 
-
-def _spend(value: Any, budget: list[int]) -> None:
-    if isinstance(value, str | bytes):
-        budget[0] -= len(value) + 8
-    elif isinstance(value, Mapping):
-        budget[0] -= 8 * len(value) + 8
-        for key, item in value.items():
-            _spend(key, budget)
-            _spend(item, budget)
-    elif isinstance(value, list | tuple | set | frozenset):
-        budget[0] -= 8 * len(value) + 8
-        for item in value:
-            _spend(item, budget)
-    else:
-        budget[0] -= 16
-    if budget[0] < 0:
+    Text counts its length plus 8, a collection 8 per item plus 8 and then its items,
+    anything else 16. The walk stops as soon as the limit is passed, so its cost is
+    bounded by the limit, whatever the value (shared parts count each time they occur).
+    """
+    if _left(value, limit) < 0:
         raise TooLarge("the result is too large")
+
+
+_LEAVES = frozenset({int, float, bool, type(None)})
+
+
+def _left(value: Any, budget: int) -> int:
+    """``budget`` less the size of ``value``: negative when spent (the walk then stops).
+
+    Exact built-in types first, without ``isinstance`` on abstract classes, which costs
+    more than the counting: this runs over every result, often thousands of values.
+    """
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return budget - len(value) - 8
+    if kind in _LEAVES:
+        return budget - 16
+    if kind is dict:
+        return _left_mapping(value, budget)
+    if kind is list or kind is tuple:
+        return _left_items(value, budget)
+    return _left_other(value, budget)
+
+
+def _left_mapping(value: Mapping[Any, Any], budget: int) -> int:
+    budget -= 8 * len(value) + 8
+    if budget < 0:
+        return budget
+    for key, item in value.items():
+        # Text keys and leaf values inline: a call for each would cost more than the sum.
+        budget = budget - len(key) - 8 if type(key) is str else _left(key, budget)
+        kind = type(item)
+        if kind is str:
+            budget -= len(item) + 8
+        elif kind in _LEAVES:
+            budget -= 16
+        else:
+            budget = _left(item, budget)
+        if budget < 0:
+            return budget
+    return budget
+
+
+def _left_items(value: Collection[Any], budget: int) -> int:
+    budget -= 8 * len(value) + 8
+    if budget < 0:
+        return budget
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            budget -= len(item) + 8
+        elif kind in _LEAVES:
+            budget -= 16
+        else:
+            budget = _left(item, budget)
+        if budget < 0:
+            return budget
+    return budget
+
+
+def _left_other(value: Any, budget: int) -> int:
+    """Subclasses, other mappings and sets: counted as their base kind."""
+    if isinstance(value, str | bytes):
+        return budget - len(value) - 8
+    if isinstance(value, Mapping):
+        return _left_mapping(value, budget)
+    if isinstance(value, list | tuple | set | frozenset):
+        return _left_items(value, budget)
+    return budget - 16

@@ -103,21 +103,31 @@ def _root_context() -> Any:
 
 
 @functools.lru_cache(maxsize=16384)
-def _plan(source: str, limits: Limits) -> tuple[Any, yaql_fast.Compiled | None]:
-    """The parsed statement, and its fast evaluator when it has one."""
-    statement = parse(source, limits)
-    return statement, yaql_fast.compile_statement(statement)
+def compiled(source: str) -> yaql_fast.Compiled | None:
+    """The fast evaluator of the text inside ``<% %>``, when it has one (for any limits:
+    compiled code reads them from the context it runs in)."""
+    try:
+        statement = parse(source)
+    except errors.ExpressionSyntaxError:
+        return None  # yaql raises it again where it evaluates
+    return yaql_fast.compile_statement(statement)
 
 
 def evaluate(source: str, ctx: Context) -> Any:
     """Evaluate the text inside ``<% %>`` against ``ctx``; return plain data."""
-    statement, fast = _plan(source, ctx.limits)
+    fast = compiled(source)
     if fast is not None:
         try:
             return fast(ctx)
         except yaql_fast.Fallback:
             pass  # yaql itself gives the value or the error
-    return _run(statement, source, ctx, yaql_input.convert(ctx.data))
+    return slow(source, ctx)
+
+
+def slow(source: str, ctx: Context) -> Any:
+    """Evaluate as :func:`evaluate` does when the fast path cannot: yaql over lazily
+    converted input."""
+    return _run(parse(source, ctx.limits), source, ctx, yaql_input.convert(ctx.data))
 
 
 def reference(source: str, ctx: Context) -> Any:

@@ -59,3 +59,9 @@ class LazyFrozenDict(utils.FrozenDict):  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return repr(self._d)
+
+
+# Some of yaql's errors name the type of a value ("int() argument must be ... not
+# 'FrozenDict'"): the lazy dict bears the name of the class it stands for, so that lazy
+# conversion changes no error.
+LazyFrozenDict.__name__ = LazyFrozenDict.__qualname__ = utils.FrozenDict.__name__
