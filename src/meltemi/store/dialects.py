@@ -218,13 +218,9 @@ def insert_many(
     if not rows:
         return
     if _is_sqlite(session):
-        insert = sqlite_dialect.insert(table)
-        stmt = insert.on_conflict_do_nothing() if skip_duplicates else insert
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in rows:  # an executemany takes rows with equal keys
-            groups.setdefault(tuple(sorted(row)), []).append(row)
-        for group in groups.values():
-            session.execute(stmt, group)
+        stmt = _sqlite_insert(table, skip_duplicates=skip_duplicates)
+        for group in _by_columns(rows).values():  # an executemany takes rows with equal keys
+            session.connection().execute(stmt, group)
         return
     columns = _insertable(table)
     missing = [c for c in columns if not _is_clock(c) and any(c.name not in r for r in rows)]
@@ -237,16 +233,35 @@ def insert_many(
 def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Update many rows by primary key ``id``, each with its own values, in one statement
     per set of columns (one JSON array on PostgreSQL, as :func:`insert_many`)."""
+    for names, group in _by_columns(rows).items():
+        if _is_sqlite(session):
+            keyed = [{**r, "_id": r["id"]} for r in group]
+            session.connection().execute(_sqlite_update(table, names), keyed)
+        else:
+            _raw(session).execute(_update_sql(table, names), (PgJson(group, dumpb),))
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
-    for names, group in groups.items():
-        if _is_sqlite(session):
-            keyed = [{**r, "_id": r["id"]} for r in group]
-            stmt = sa.update(table).where(table.c.id == sa.bindparam("_id"))
-            session.execute(stmt.values({n: sa.bindparam(n) for n in names if n != "id"}), keyed)
-        else:
-            _raw(session).execute(_update_sql(table, names), (PgJson(group, dumpb),))
+    return groups
+
+
+# Statements are built once per table and set of columns: building a SQLAlchemy
+# expression costs more than running it, and a step runs a handful of them.
+
+
+@functools.cache
+def _sqlite_insert(table: sa.Table, *, skip_duplicates: bool) -> sa.Insert:
+    insert = sqlite_dialect.insert(table)
+    return insert.on_conflict_do_nothing() if skip_duplicates else insert
+
+
+@functools.cache
+def _sqlite_update(table: sa.Table, names: tuple[str, ...]) -> sa.Update:
+    stmt = sa.update(table).where(table.c.id == sa.bindparam("_id"))
+    return stmt.values({n: sa.bindparam(n) for n in names if n != "id"})
 
 
 def _raw(session: Session) -> psycopg.Connection[Any]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -67,17 +68,20 @@ def save(session: Session, execution: models.WorkflowExecution, **values: Any) -
     One UPDATE naming the version read: :class:`errors.Conflict` when the row changed
     since (a writer that did not hold the lock).
     """
-    values = {**values, "updated_at": dt.datetime.now(dt.UTC)}
-    read = execution.version
-    stmt = (
-        sa.update(_TABLE)
-        .where(_TABLE.c.id == execution.id, _TABLE.c.version == read)
-        .values(**values, version=read + 1)
-    )
-    if session.connection().execute(stmt).rowcount == 0:
+    values = {**values, "updated_at": dt.datetime.now(dt.UTC), "version": execution.version + 1}
+    keys = {"_id": execution.id, "_version": execution.version}
+    stmt = _save_statement(tuple(sorted(values)))
+    if session.connection().execute(stmt, {**values, **keys}).rowcount == 0:
         raise errors.Conflict(f"Concurrent update of execution {execution.id}")
-    for name, value in {**values, "version": read + 1}.items():
+    for name, value in values.items():
         attributes.set_committed_value(execution, name, value)
+
+
+@functools.cache
+def _save_statement(names: tuple[str, ...]) -> sa.Update:
+    """``UPDATE .. SET names WHERE id = :_id AND version = :_version``, built once."""
+    where = (_TABLE.c.id == sa.bindparam("_id"), _TABLE.c.version == sa.bindparam("_version"))
+    return sa.update(_TABLE).where(*where).values({n: sa.bindparam(n) for n in names})
 
 
 def family(session: Session, root_id: str) -> list[models.WorkflowExecution]:
