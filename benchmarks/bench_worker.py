@@ -5,8 +5,8 @@ chain, S3 50 parallel tasks joined, S4 with-items over 200 items, S5 10-task cha
 passing a 10 KB value); their std actions run within the engine step that starts them.
 J1 is a chain of 20 ``std.sleep seconds=0``: every action is a job, so each task costs
 an action job (start committed, run, result) and an engine step job. Prints wall time,
-task transitions per second, CPU seconds and peak RSS for each, on the database given,
-and for J1 the CPU of one engine step (claim, decide, commit) and of one action job.
+task transitions per second, CPU seconds and peak RSS for each, on the database given;
+then the CPU of one engine step (claim, decide, commit) measured on one thread.
 
     python benchmarks/bench_worker.py --db sqlite:////tmp/bench.db
     python benchmarks/bench_worker.py --db postgresql://postgres@127.0.0.1/bench
@@ -22,10 +22,11 @@ from collections.abc import Callable
 import anyio
 import sqlalchemy as sa
 
+from meltemi.engine import events
 from meltemi.settings import Settings
 from meltemi.store import db as dbm
-from meltemi.store import models
-from meltemi.worker import control, definitions, executor, loop, step
+from meltemi.store import jobs, models
+from meltemi.worker import control, definitions, loop, step
 
 
 def chain(name: str, n: int, action: str = "std.noop") -> str:
@@ -85,30 +86,51 @@ SCENARIOS: dict[str, tuple[Callable[[str], str], int, int, dict[str, object]]] =
 }
 
 
-class ThreadCpu:
-    """CPU seconds spent in some functions, by the threads that ran them."""
+WAITING = """
+version: '2.0'
+{name}:
+  tasks:
+    ask:
+      action: std.async_noop
+      on-success: [done]
+    done:
+      action: std.noop
+"""
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
 
-    def wrap(self, owner: object, name: str, label: str) -> None:
-        """Measure ``owner.name`` (a function or method) under ``label``."""
-        inner = getattr(owner, name)
-
-        def measured(*args: object, **kwargs: object) -> object:
-            start = time.thread_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                spent = time.thread_time() - start
-                self.seconds[label] = self.seconds.get(label, 0.0) + spent
-                self.calls[label] = self.calls.get(label, 0) + 1
-
-        setattr(owner, name, measured)
-
-    def per_call_ms(self, label: str) -> float:
-        return self.seconds.get(label, 0.0) / max(1, self.calls.get(label, 0)) * 1000
+def engine_steps(rt: step.Runtime, count: int) -> dict[str, float]:
+    """CPU and wall time of one engine step as the worker runs it, on one thread: claim
+    the step job, decide it, commit. ``count`` executions wait for an answer; each step
+    applies one answer (the task succeeds, the next runs, the execution ends)."""
+    name = f"bench_steps_{time.monotonic_ns()}"
+    with rt.db.transaction() as session:
+        definitions.save(session, WAITING.format(name=name))
+    ids = [control.start_execution(rt, workflow_identifier=name).id for _ in range(count)]
+    with rt.db.transaction(readonly=True) as session:
+        waiting = session.scalars(
+            sa.select(models.ActionExecution.id).where(
+                models.ActionExecution.workflow_execution_id.in_(ids)
+            )
+        ).all()
+    for action_id in waiting:
+        control.complete_action(rt, action_id, state="SUCCESS", output={"answer": 1})
+    owner, lease = "bench", rt.settings.lease_seconds
+    cpu0, wall0 = time.thread_time(), time.perf_counter()
+    for _ in range(count):
+        with rt.db.transaction() as session:
+            (job,) = jobs.claim(session, owner, 1, lease, kinds=[step.STEP])
+        step.apply(rt, job.payload["execution_id"], events.from_json(job.payload["event"]), job=job)
+    cpu, wall = time.thread_time() - cpu0, time.perf_counter() - wall0
+    with rt.db.transaction(readonly=True) as session:
+        states = set(
+            session.scalars(
+                sa.select(models.WorkflowExecution.state).where(
+                    models.WorkflowExecution.id.in_(ids)
+                )
+            )
+        )
+    assert states == {"SUCCESS"}, states
+    return {"cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
 
 
 def run_scenario(rt: step.Runtime, key: str) -> dict[str, float]:
@@ -159,11 +181,6 @@ def main() -> None:
     dbm.migrate(database.engine)
     rt = step.Runtime.create(database, Settings(db_url=args.db, poll_seconds=0.2))
     print(f"database: {database.dialect}")
-    cpu = ThreadCpu()
-    cpu.wrap(loop.Worker, "_claim", "claim")
-    cpu.wrap(loop.Worker, "_step", "step")
-    cpu.wrap(executor, "_start", "action start")
-    cpu.wrap(executor, "_finish", "action finish")
     for key in args.scenarios.split(","):
         results = sorted(
             (run_scenario(rt, key) for _ in range(args.runs)), key=lambda r: r["wall_s"]
@@ -173,13 +190,12 @@ def main() -> None:
             f"{key}: wall {median['wall_s']:.3f} s (min {results[0]['wall_s']:.3f}),"
             f" cpu {median['cpu_s']:.3f} s, {median['transitions_per_s']:.0f} transitions/s"
         )
-    if cpu.calls.get("step"):
-        claim, decide = cpu.per_call_ms("claim"), cpu.per_call_ms("step")
-        action = cpu.per_call_ms("action start") + cpu.per_call_ms("action finish")
-        print(
-            f"engine step CPU: {claim + decide:.2f} ms (claim {claim:.2f} + decide and commit"
-            f" {decide:.2f}); action job CPU outside the action: {action:.2f} ms"
-        )
+    steps = sorted((engine_steps(rt, 200) for _ in range(args.runs)), key=lambda r: r["cpu_ms"])
+    median = steps[len(steps) // 2]
+    print(
+        f"engine step (claim, decide, commit): {median['cpu_ms']:.2f} ms CPU,"
+        f" {median['wall_ms']:.2f} ms wall"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MiB")
 
