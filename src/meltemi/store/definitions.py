@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from meltemi import errors
-from meltemi.store import models, rows
+from meltemi.store import dialects, models, rows
 
 Definition = TypeVar(
     "Definition", models.WorkflowDefinition, models.Workbook, models.ActionDefinition
@@ -67,10 +67,10 @@ def workflow_stamp(session: Session, identifier: str, namespace: str = "") -> St
     # Prebuilt Core queries on the session's connection: this runs at every start and
     # step, and needs none of the ORM's machinery.
     if _is_uuid(identifier):
-        found = session.connection().execute(_STAMP_BY_ID, {"id": identifier}).all()
+        found = dialects.connection(session).execute(_STAMP_BY_ID, {"id": identifier}).all()
     else:
         names = {"name": identifier, "namespaces": (namespace, "")}
-        found = session.connection().execute(_STAMP_BY_NAME, names).all()
+        found = dialects.connection(session).execute(_STAMP_BY_NAME, names).all()
     for row in sorted(found, key=lambda r: r.namespace != namespace):
         return Stamp(row.id, row.name, row.namespace, row.updated_at)
     raise errors.NotFound(rows.kind_of(models.WorkflowDefinition), identifier)

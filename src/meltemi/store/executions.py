@@ -52,7 +52,7 @@ def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
     (``BEGIN IMMEDIATE``) already serializes every writer. The row is read with one
     Core query and not tracked by ``session``: change it through :func:`save`.
     """
-    found = session.connection().execute(_LOCK, {"execution_id": id_}).mappings().one_or_none()
+    found = dialects.connection(session).execute(_LOCK, {"execution_id": id_}).mappings().first()
     if found is None:
         raise errors.NotFound(rows.kind_of(Model), id_)
     return Model(**found)
@@ -71,7 +71,7 @@ def save(session: Session, execution: models.WorkflowExecution, **values: Any) -
     values = {**values, "updated_at": dt.datetime.now(dt.UTC), "version": execution.version + 1}
     keys = {"_id": execution.id, "_version": execution.version}
     stmt = _save_statement(tuple(sorted(values)))
-    if session.connection().execute(stmt, {**values, **keys}).rowcount == 0:
+    if dialects.connection(session).execute(stmt, {**values, **keys}).rowcount == 0:
         raise errors.Conflict(f"Concurrent update of execution {execution.id}")
     for name, value in values.items():
         attributes.set_committed_value(execution, name, value)

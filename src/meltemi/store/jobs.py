@@ -159,7 +159,7 @@ def claim(
     params: dict[str, Any] = {"owner": owner, "limit": limit, "lease": lease_seconds}
     if kinds is not None:
         params["kinds"] = list(kinds)
-    found = session.connection().execute(_CLAIM[kinds is not None], params)
+    found = dialects.connection(session).execute(_CLAIM[kinds is not None], params)
     jobs = [Job(**row._asdict()) for row in found]
     return sorted(jobs, key=lambda j: (j.run_at, j.id))
 
@@ -185,7 +185,7 @@ _COMPLETE = sa.delete(_T).where(_HELD)
 def _write(
     session: Session, stmt: sa.Update | sa.Delete, job_id: int, params: dict[str, Any] | None = None
 ) -> None:
-    if session.connection().execute(stmt, params).rowcount == 0:
+    if dialects.connection(session).execute(stmt, params).rowcount == 0:
         raise errors.LeaseLost(f"Lease of job {job_id} is no longer held")
 
 
@@ -232,9 +232,9 @@ def next_run_at(
     The difference is how long an idle worker may sleep, measured on one clock.
     """
     if kinds is None:
-        found = session.connection().execute(_NEXT_RUN_AT)
+        found = dialects.connection(session).execute(_NEXT_RUN_AT)
     else:
-        found = session.connection().execute(_NEXT_RUN_AT_BY_KIND, {"kinds": list(kinds)})
+        found = dialects.connection(session).execute(_NEXT_RUN_AT_BY_KIND, {"kinds": list(kinds)})
     earliest, now = found.one()
     return earliest, now
 
