@@ -58,7 +58,17 @@ def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
     return Model(**found)
 
 
-_LOCK = sa.select(_TABLE).where(_TABLE.c.id == sa.bindparam("execution_id")).with_for_update()
+_LOCKED = [c for c in _TABLE.c if c.name != "spec"]  # read on a cache miss: spec_of()
+_LOCK = sa.select(*_LOCKED).where(_TABLE.c.id == sa.bindparam("execution_id")).with_for_update()
+_SPEC = sa.select(_TABLE.c.spec).where(_TABLE.c.id == sa.bindparam("execution_id"))
+
+
+def spec_of(session: Session, id_: str) -> dict[str, Any] | None:
+    """The spec snapshot execution ``id_`` runs (``None``: stored before snapshots)."""
+    found = dialects.connection(session).execute(_SPEC, {"execution_id": id_}).first()
+    if found is None:
+        raise errors.NotFound(rows.kind_of(Model), id_)
+    return found.spec  # type: ignore[no-any-return]
 
 
 def save(session: Session, execution: models.WorkflowExecution, **values: Any) -> None:

@@ -172,6 +172,14 @@ class WorkflowExecution(_Stamped, Base):
     )
     """Opaque to the store; loaded only on request (it can be large). Plain ``json`` on
     PostgreSQL: kept as text, never parsed into ``jsonb``, since nothing queries it."""
+    spec: Mapped[dict[str, Any] | None] = mapped_column(
+        sa.JSON, deferred=True, deferred_raiseload=True
+    )
+    """The workflow spec this execution runs, as it was when it started (``None`` for
+    executions stored before this column: they run their definition's)."""
+    spec_version: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    """``updated_at`` of the definition :attr:`spec` came from: with ``workflow_id``,
+    the key of the parsed spec in a worker's cache."""
     project_id: Mapped[str] = mapped_column(sa.String(128), default=DEFAULT_PROJECT)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(default=1)

@@ -165,7 +165,11 @@ def _latest(
 def workflow_spec(
     session: Session, row: models.WorkflowExecution, tasks: list[models.TaskExecution]
 ) -> specs.WorkflowSpec:
-    """The spec the execution runs; rebuilt from its task rows if the definition is gone."""
+    """The spec the execution runs: the snapshot it started with; for an execution stored
+    before snapshots, its definition's, or rebuilt from its task rows if that is gone."""
+    snapshot = executions.spec_of(session, row.id)
+    if snapshot:
+        return specs.WorkflowSpec.model_validate(snapshot)
     definition = None
     if row.workflow_id:
         definition = rows.find(session, models.WorkflowDefinition, id=row.workflow_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 from meltemi import actions, errors
 from meltemi.lang.spec import AdHocActionSpec, WorkflowSpec
-from meltemi.store import definitions, models, rows
+from meltemi.store import definitions, executions, models, rows
 from meltemi.store.db import Database, Session
 
 ActionLookup = Callable[[str], "actions.ActionDef | AdHocActionSpec | None"]
@@ -28,6 +28,9 @@ class Catalog:
         default_factory=dict
     )
     _actions: dict[tuple[str, dt.datetime], AdHocActionSpec] = dataclasses.field(
+        default_factory=dict
+    )
+    _snapshots: dict[tuple[str, dt.datetime], dict[str, Any]] = dataclasses.field(
         default_factory=dict
     )
     _uses_executions: dict[int, bool] = dataclasses.field(default_factory=dict)
@@ -58,6 +61,7 @@ class Catalog:
         if spec is None:
             spec = WorkflowSpec.model_validate(row.spec)
             self._workflows[key] = spec
+            self._snapshots[key] = row.spec
             self._uses_executions[id(spec)] = "executions(" in row.definition
         return spec
 
@@ -66,6 +70,31 @@ class Catalog:
         spec = self._workflows.get((stamp.id, stamp.updated_at))
         if spec is None:
             spec = self.workflow(rows.get(session, models.WorkflowDefinition, stamp.id))
+        return spec
+
+    def snapshot(self, stamp: definitions.Stamp, spec: WorkflowSpec) -> dict[str, Any]:
+        """The JSON of ``spec``, the version ``stamp`` of a definition, for a new
+        execution to keep (the stored JSON when it was read, else dumped once)."""
+        key = (stamp.id, stamp.updated_at)
+        found = self._snapshots.get(key)
+        if found is None:
+            found = self._snapshots[key] = spec_json(spec)
+        return found
+
+    def execution_spec(self, session: Session, row: models.WorkflowExecution) -> WorkflowSpec:
+        """The spec execution ``row`` runs: the snapshot it started with, from the cache
+        by definition version (read from its row on a miss); for an execution stored
+        before snapshots, its definition's current spec."""
+        if row.workflow_id is None:
+            raise errors.EngineError(f"Execution {row.id} has no workflow definition")
+        if row.spec_version is None:
+            return self.spec(session, definitions.workflow_stamp(session, row.workflow_id))
+        key = (row.workflow_id, row.spec_version)
+        spec = self._workflows.get(key)
+        if spec is None:
+            snapshot = executions.spec_of(session, row.id) or {}
+            spec = self._workflows[key] = WorkflowSpec.model_validate(snapshot)
+            self._snapshots[key] = snapshot
         return spec
 
     def find_workflow(

@@ -69,8 +69,9 @@ def start_in(
         now=step.now(),
         max_depth=rt.settings.max_subworkflow_depth,
     )
+    snapshot = rt.catalog.snapshot(definition, spec)
     return step.create_execution(
-        session, definition, spec, state, description=description, start=rt
+        session, definition, spec, state, snapshot=snapshot, description=description, start=rt
     )
 
 

@@ -172,11 +172,8 @@ def outcome_event(action_id: str, outcome: actions.Outcome) -> events.Event | No
 
 
 def workflow_spec(rt: Runtime, session: Session, row: models.WorkflowExecution) -> WorkflowSpec:
-    """The spec an execution runs, from its stored definition."""
-    if row.workflow_id is None:
-        raise errors.EngineError(f"Execution {row.id} has no workflow definition")
-    stamp = definitions.workflow_stamp(session, row.workflow_id)
-    return rt.catalog.spec(session, stamp)
+    """The spec an execution runs (the snapshot it started with)."""
+    return rt.catalog.execution_spec(session, row)
 
 
 def write(
@@ -291,7 +288,14 @@ def _start_child(
         )
         enqueue_event(session, parent.id, failed, dedup_key=f"done:{cmd.child_execution_id}")
         return
-    create_execution(session, definition, spec, state, task_execution_id=cmd.task_execution_id)
+    create_execution(
+        session,
+        definition,
+        spec,
+        state,
+        snapshot=rt.catalog.snapshot(definition, spec),
+        task_execution_id=cmd.task_execution_id,
+    )
 
 
 def _split_input(
@@ -311,18 +315,22 @@ def create_execution(
     spec: WorkflowSpec,
     state: ExecutionState,
     *,
+    snapshot: dict[str, Any],
     description: str = "",
     task_execution_id: str | None = None,
     start: Runtime | None = None,
 ) -> models.WorkflowExecution:
     """Store a new execution in its initial state and queue its ``StartExecution``.
 
-    With ``start`` (the runtime), the execution is started at once in this transaction
-    instead, as Mistral answers a new execution already RUNNING.
+    ``snapshot`` is the JSON of ``spec``, which the execution keeps. With ``start`` (the
+    runtime), the execution is started at once in this transaction instead, as Mistral
+    answers a new execution already RUNNING.
     """
     params = {**state.params, "namespace": definition.namespace}
     at = now()
     columns = {
+        "spec": snapshot,
+        "spec_version": definition.updated_at,
         "id": state.id,
         "created_at": at,
         "updated_at": at,
