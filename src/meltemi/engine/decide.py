@@ -6,14 +6,13 @@ evaluates the transitions of finished tasks and ends the execution when nothing 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import dataflow, direct, events, lifecycle, reverse, tasks
-from meltemi.engine.state import ExecutionState, TaskExecution
+from meltemi.engine.state import ExecutionState, TaskExecution, evolve
 from meltemi.engine.states import TASK_DONE, ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Decision, Evaluator, Step, default_evaluator
 from meltemi.lang.spec import WorkflowSpec
@@ -351,7 +350,7 @@ def _reset(task: TaskExecution, reset: bool) -> TaskExecution:
     if not reset and task.with_items:
         failed = {ActionState.ERROR, ActionState.CANCELLED}
         changes["item_states"] = tuple("" if s in failed else s for s in task.item_states)
-    return dataclasses.replace(task, **changes)
+    return evolve(task, **changes)
 
 
 HANDLERS: Mapping[type, Handler] = {

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import facts, lifecycle, tasks
-from meltemi.engine.state import Fired, TaskExecution
+from meltemi.engine.state import Fired, TaskExecution, evolve
 from meltemi.engine.states import TaskState
 from meltemi.engine.step import Step
 from meltemi.lang.spec import OnClause, TaskSpec, Transition, WorkflowSpec
@@ -46,14 +45,14 @@ def start(step: Step) -> None:
 def process(step: Step, task: TaskExecution) -> None:
     """Evaluate the finished task's transitions and act on those that fire."""
     if task.state == TaskState.CANCELLED:
-        step.put_task(dataclasses.replace(task, processed=True))
+        step.put_task(evolve(task, processed=True))
         return
     ctx = facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
     if task.state == TaskState.SKIPPED:
         fired, handled = _fire_skipped(step, task, ctx), False
     else:
         fired, handled = _fire_completed(step, task, ctx)
-    task = step.put_task(dataclasses.replace(task, processed=True, error_handled=handled))
+    task = step.put_task(evolve(task, processed=True, error_handled=handled))
     apply(step, fired)
 
 
@@ -132,7 +131,7 @@ def apply(step: Step, fired: list[Fired]) -> None:
 
 def schedule(step: Step, source: TaskExecution, name: str) -> None:
     """Start task ``name`` after ``source`` (or count the arrival at a join)."""
-    step.put_task(dataclasses.replace(source, fired=True))
+    step.put_task(evolve(source, fired=True))
     if step.task_spec(name).join is None:
         task = tasks.create(step, name, dict(facts.outbound(source)))
         tasks.start(step, task)
@@ -146,7 +145,7 @@ def _arrive(step: Step, source: TaskExecution, name: str) -> None:
         latest = tasks.create(step, name, {}, waiting_for=source.id)
     elif latest.state == TaskState.WAITING:
         arrivals = (*latest.arrivals, source.id)
-        latest = step.put_task(dataclasses.replace(latest, arrivals=arrivals))
+        latest = step.put_task(evolve(latest, arrivals=arrivals))
     else:
         return  # why: a join runs once per execution; later arrivals are absorbed
     arrived = {step.tasks[a].name for a in latest.arrivals}
@@ -154,7 +153,7 @@ def _arrive(step: Step, source: TaskExecution, name: str) -> None:
         context: dict[str, Any] = {}
         for arrival in latest.arrivals:
             context.update(facts.outbound(step.tasks[arrival]))
-        tasks.start(step, step.put_task(dataclasses.replace(latest, in_context=context)))
+        tasks.start(step, step.put_task(evolve(latest, in_context=context)))
 
 
 def _needed(step: Step, name: str) -> int:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
 
 JSON = dict[str, Any]
 _TUPLES = ("item_vars", "item_states", "item_results", "attempts", "unit_actions", "arrivals")
 
+# why no slots on the state's dataclasses: a step copies tasks and actions often, and
+# ``evolve`` copies an instance's ``__dict__`` in one C call where ``dataclasses.replace``
+# goes through ``__init__`` (an ``object.__setattr__`` per field, 25 for a task).
 
-@dataclasses.dataclass(frozen=True, slots=True)
+
+@dataclasses.dataclass(frozen=True)
 class ActionExecution:
     """One run of an action, or one child workflow execution, for a task."""
 
@@ -44,7 +48,7 @@ class ActionExecution:
         return cls(**data)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class TaskExecution:
     """One execution of a task (a task in a cycle has several)."""
 
@@ -112,7 +116,7 @@ class Fired:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True)
 class ExecutionState:
     """Everything the engine knows about one workflow execution."""
 
@@ -163,3 +167,26 @@ class ExecutionState:
     def task_executions(self, name: str | None = None) -> list[TaskExecution]:
         """Task executions in creation order, optionally only those of task ``name``."""
         return [t for t in self.tasks.values() if name is None or t.name == name]
+
+
+Frozen = TypeVar("Frozen", ActionExecution, TaskExecution, ExecutionState)
+
+
+_FIELDS: Mapping[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls))
+    for cls in (ActionExecution, TaskExecution, ExecutionState)
+}
+
+
+def evolve(obj: Frozen, **changes: Any) -> Frozen:
+    """A copy of ``obj`` with ``changes`` applied: ``dataclasses.replace``, faster.
+
+    The copy starts from ``obj``'s attribute dict (one C-level update) instead of
+    calling ``__init__``; unknown field names raise ``TypeError`` as ``replace`` does.
+    """
+    if not _FIELDS[type(obj)].issuperset(changes):
+        unknown = sorted(set(changes) - _FIELDS[type(obj)])
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(unknown)}")
+    new = object.__new__(type(obj))
+    vars(new).update(vars(obj), **changes)
+    return new

@@ -15,7 +15,7 @@ from typing import Any
 
 from meltemi.engine import states
 from meltemi.engine.commands import Command, HistoryRecord
-from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
+from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution, evolve
 from meltemi.expr.context import Context
 from meltemi.lang.spec import TaskSpec, WorkflowSpec
 
@@ -103,7 +103,7 @@ class Step:
         states.check_transition("task execution", task.state, new)
         if new in states.TASK_DONE:
             changes.setdefault("finished_at", self.stamp)
-        updated = dataclasses.replace(task, state=new, state_info=state_info, **changes)
+        updated = evolve(task, state=new, state_info=state_info, **changes)
         if task.state != new:
             self.record("task_execution", task.id, task.name, task.state, new, state_info)
         return self.put_task(updated)
@@ -119,14 +119,14 @@ class Step:
         """Move ``action`` to state ``new`` (checked) with ``output``, record history."""
         states.check_transition("action execution", action.state, new)
         self.record("action_execution", action.id, action.name, action.state, new, state_info)
-        changed = dataclasses.replace(action, state=new, output=output, state_info=state_info)
+        changed = evolve(action, state=new, output=output, state_info=state_info)
         return self.put_action(changed)
 
     def set_workflow_state(self, new: str, state_info: str | None = None, **changes: Any) -> None:
         """Move the execution to state ``new`` (checked), record history."""
         old = self.wf.state
         states.check_transition("workflow execution", old, new)
-        self.wf = dataclasses.replace(self.wf, state=new, state_info=state_info, **changes)
+        self.wf = evolve(self.wf, state=new, state_info=state_info, **changes)
         if old != new:
             self.record(
                 "workflow_execution", self.wf.id, self.wf.workflow_name, old, new, state_info
@@ -134,7 +134,7 @@ class Step:
 
     def update(self, **changes: Any) -> None:
         """Change fields of the execution other than its state."""
-        self.wf = dataclasses.replace(self.wf, **changes)
+        self.wf = evolve(self.wf, **changes)
 
     def emit(self, command: Command) -> None:
         """Ask the worker to carry out ``command``."""
@@ -149,9 +149,7 @@ class Step:
 
     def decision(self) -> Decision:
         """Freeze the step into a :class:`Decision`."""
-        state = dataclasses.replace(
-            self.wf, tasks=self.tasks, actions=self.actions, counter=self.counter
-        )
+        state = evolve(self.wf, tasks=self.tasks, actions=self.actions, counter=self.counter)
         return Decision(state, tuple(self.commands), tuple(self.history))
 
 

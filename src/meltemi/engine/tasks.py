@@ -3,14 +3,13 @@ with-items items), results, retries, completion with publish."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import commands, dataflow, events, lifecycle, policies
-from meltemi.engine.state import ActionExecution, TaskExecution
+from meltemi.engine.state import ActionExecution, TaskExecution, evolve
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Step
 
@@ -97,10 +96,10 @@ def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
         try:
             items = dataflow.with_items(step, spec, task)
         except (errors.ExpressionError, errors.EngineError):
-            step.put_task(dataclasses.replace(task, with_items=True, result=[]))
+            step.put_task(evolve(task, with_items=True, result=[]))
             raise
         n = len(items)
-        task = dataclasses.replace(
+        task = evolve(
             task,
             with_items=True,
             item_vars=items,
@@ -110,10 +109,10 @@ def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
             unit_actions=("",) * n,
         )
     elif reset:
-        task = dataclasses.replace(
+        task = evolve(
             task, item_states=("",), item_results=(None,), attempts=(0,), unit_actions=("",)
         )
-    task = step.put_task(dataclasses.replace(task, concurrency=concurrency))
+    task = step.put_task(evolve(task, concurrency=concurrency))
     advance(step, task)
 
 
@@ -201,7 +200,7 @@ def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
     action = ActionExecution(action_id, task.id, kind, name, data_input, attempt, unit)
     step.put_action(action)
     step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
-    changed = dataclasses.replace(
+    changed = evolve(
         task,
         item_states=_set(task.item_states, i, ActionState.RUNNING),
         attempts=_set(task.attempts, i, attempt),
@@ -280,7 +279,7 @@ def unit_result(
     i = action.item or 0
     if task.state != S.RUNNING or task.unit_actions[i] != action.id:
         return  # the task timed out, was cancelled, or this attempt was superseded
-    task = step.put_task(dataclasses.replace(task, result=output))
+    task = step.put_task(evolve(task, result=output))
     spec = step.task_spec(task.name)
     if new != ActionState.CANCELLED:
         delay = policies.retry_delay(step, spec, task, i, new == ActionState.SUCCESS)
@@ -289,9 +288,7 @@ def unit_result(
             return
     states = _set(task.item_states, i, new)
     results = _set(task.item_results, i, output)
-    advance(
-        step, step.put_task(dataclasses.replace(task, item_states=states, item_results=results))
-    )
+    advance(step, step.put_task(evolve(task, item_states=states, item_results=results)))
 
 
 def retry_later(step: Step, task: TaskExecution, i: int, delay: float) -> None:
@@ -307,13 +304,13 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
     """All units are done: apply fail-on and wait-after, then complete the task."""
     spec = step.task_spec(task.name)
     result = list(task.item_results) if task.with_items else task.item_results[0]
-    task = step.put_task(dataclasses.replace(task, result=result))
+    task = step.put_task(evolve(task, result=result))
     if ok and policies.fail_on(step, spec, task):
         ok, state_info = False, f"Task '{task.name}' failed by its fail-on condition"
     delay = policies.wait_after(step, spec, task)
     if delay > 0:
         outcome = S.SUCCESS if ok else S.ERROR
-        task = step.put_task(dataclasses.replace(task, outcome=outcome, state_info=state_info))
+        task = step.put_task(evolve(task, outcome=outcome, state_info=state_info))
         step.emit(_timer(step, delay, events.WaitAfterElapsed(task.id)))
         return
     complete(step, task, ok=ok, state_info=state_info)
@@ -347,7 +344,7 @@ def skip(step: Step, task: TaskExecution) -> None:
     branch, global_ = dataflow.publish(step, spec, task, S.SKIPPED)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
-    step.put_task(dataclasses.replace(task, published=branch))
+    step.put_task(evolve(task, published=branch))
 
 
 SKIPPED_INFO = "Task was skipped."
