@@ -8,6 +8,8 @@ the step is ever mutated; :meth:`Step.decision` freezes the result.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -70,7 +72,7 @@ class Step:
     def new_id(self) -> str:
         """A fresh id derived from the execution id and the state's counter."""
         self.counter += 1
-        return str(uuid.uuid5(_namespace(self.wf.id), str(self.counter)))
+        return uuid5(namespace(self.wf.id), str(self.counter))
 
     # -- lookups -----------------------------------------------------------------------
 
@@ -153,8 +155,21 @@ class Step:
         return Decision(state, tuple(self.commands), tuple(self.history))
 
 
-def _namespace(execution_id: str) -> uuid.UUID:
+@functools.lru_cache(maxsize=4096)
+def namespace(execution_id: str) -> bytes:
+    """The uuid5 namespace of an execution's ids: its id when it is a UUID, else the
+    uuid5 of its id in the URL namespace (as bytes)."""
     try:
-        return uuid.UUID(execution_id)
+        return uuid.UUID(execution_id).bytes
     except ValueError:
-        return uuid.uuid5(uuid.NAMESPACE_URL, execution_id)
+        return uuid.uuid5(uuid.NAMESPACE_URL, execution_id).bytes
+
+
+def uuid5(namespace: bytes, name: str) -> str:
+    """``str(uuid.uuid5(uuid.UUID(bytes=namespace), name))``, without the two UUID
+    objects (a step makes a couple of ids and ``UUID.__init__`` is the costly part)."""
+    digest = bytearray(hashlib.sha1(namespace + name.encode(), usedforsecurity=False).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    text = digest[:16].hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
