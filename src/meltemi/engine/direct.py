@@ -5,34 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from meltemi import errors
-from meltemi.engine import facts, lifecycle, tasks
+from meltemi.engine import facts, lifecycle, plan, tasks
 from meltemi.engine.state import Fired, TaskExecution, evolve
 from meltemi.engine.states import TaskState
 from meltemi.engine.step import Step
-from meltemi.lang.spec import OnClause, TaskSpec, Transition, WorkflowSpec
+from meltemi.lang.spec import OnClause, Transition, WorkflowSpec
 
 STATE_COMMANDS = ("fail", "succeed", "pause")
 
 
-def _clauses(spec: TaskSpec) -> tuple[OnClause | None, ...]:
-    return (spec.on_success, spec.on_error, spec.on_complete, spec.on_skip)
-
-
-def _targets(spec: TaskSpec) -> set[str]:
-    return {t.target for c in _clauses(spec) if c is not None for t in c.next if not t.command}
-
-
 def start_tasks(spec: WorkflowSpec) -> list[str]:
     """Tasks no transition leads to, in definition order."""
-    targeted: set[str] = set()
-    for task in spec.tasks.values():
-        targeted |= _targets(task)
-    return [name for name in spec.tasks if name not in targeted]
+    return list(plan.of(spec).start_tasks)
 
 
 def inbound(spec: WorkflowSpec, name: str) -> list[str]:
     """Names of the tasks with a transition to task ``name``."""
-    return [t.name for t in spec.tasks.values() if name in _targets(t)]
+    return list(plan.of(spec).inbound[name])
 
 
 def start(step: Step) -> None:
@@ -159,7 +148,7 @@ def _arrive(step: Step, source: TaskExecution, name: str) -> None:
 def _needed(step: Step, name: str) -> int:
     join = step.task_spec(name).join
     if join == "all":
-        return len(inbound(step.spec, name))
+        return len(plan.of(step.spec).inbound[name])
     if join == "one":
         return 1
     return int(join or 1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from meltemi.engine import plan
 from meltemi.engine.state import ExecutionState, TaskExecution
 from meltemi.engine.step import Step
 from meltemi.expr.context import Context
@@ -179,7 +180,7 @@ def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
         "workflow_execution_id": step.wf.id,
         "created_at": task.created_at,
     }
-    lazy = {"spec": lambda: None if spec is None else spec.model_dump(by_alias=True)}
+    lazy = {"spec": lambda: plan.task_json(step.spec, task.name)}
     return LazyDict(values, lazy)
 
 
@@ -198,7 +199,7 @@ def execution_view(step: Step) -> Mapping[str, Any]:
         "created_at": wf.created_at,
         "output": wf.output,
     }
-    return LazyDict(values, {"spec": lambda: step.spec.model_dump(by_alias=True)})
+    return LazyDict(values, {"spec": lambda: plan.workflow_json(step.spec)})
 
 
 def base_data(step: Step) -> dict[str, Any]:
