@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,6 +86,8 @@ def evaluate_env(step: Step, env: Mapping[str, Any]) -> dict[str, Any]:
 
 def evaluate_in_task(step: Step, task: TaskExecution, value: Any, item: int | None = None) -> Any:
     """Evaluate ``value`` as an expression of ``task`` (``task()`` is the task)."""
+    if not facts.holds_expression(value):
+        return value
     data = facts.task_data(step, task, item)
     return step.evaluate(value, facts.context(step, data, task.name))
 
@@ -151,16 +154,21 @@ def publish(
 def _publish_block(
     step: Step, task: TaskExecution, block: Publish, branch: dict[str, Any], global_: dict[str, Any]
 ) -> None:
-    data = {**facts.task_data(step, task), **branch}
-    ctx = facts.context(step, data, task.name)
+    seen = dict(branch)  # what the block's expressions see: published before it
+    ctx = functools.cache(
+        lambda: facts.context(step, {**facts.task_data(step, task), **seen}, task.name)
+    )
     for scope, variables, into in (
         ("branch", block.branch, branch),
         ("global", block.global_, global_),
         ("atomic", block.atomic, global_),
     ):
         for key, raw in variables.items():
+            if not facts.holds_expression(raw):
+                into[key] = raw
+                continue
             try:
-                into[key] = step.evaluate(raw, ctx)
+                into[key] = step.evaluate(raw, ctx())
             except errors.ExpressionError as exc:
                 raise errors.EngineError(
                     f"Failed to evaluate {scope} publish of '{key}' in task '{task.name}': {exc}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from meltemi import errors
@@ -9,6 +11,7 @@ from meltemi.engine import facts, lifecycle, plan, tasks
 from meltemi.engine.state import Fired, TaskExecution, evolve
 from meltemi.engine.states import TaskState
 from meltemi.engine.step import Step
+from meltemi.expr.context import Context
 from meltemi.lang.spec import OnClause, Transition, WorkflowSpec
 
 STATE_COMMANDS = ("fail", "succeed", "pause")
@@ -36,7 +39,10 @@ def process(step: Step, task: TaskExecution) -> None:
     if task.state == TaskState.CANCELLED:
         step.put_task(evolve(task, processed=True))
         return
-    ctx = facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
+    # why built on first use: most transitions have no condition and no parameters.
+    ctx = functools.cache(
+        lambda: facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
+    )
     if task.state == TaskState.SKIPPED:
         fired, handled = _fire_skipped(step, task, ctx), False
     else:
@@ -45,7 +51,11 @@ def process(step: Step, task: TaskExecution) -> None:
     apply(step, fired)
 
 
-def _fire_completed(step: Step, task: TaskExecution, ctx: Any) -> tuple[list[Fired], bool]:
+Ctx = Callable[[], Context]
+"""The transitions' evaluation context, built when first needed."""
+
+
+def _fire_completed(step: Step, task: TaskExecution, ctx: Ctx) -> tuple[list[Fired], bool]:
     spec = step.task_spec(task.name)
     ok = task.state == TaskState.SUCCESS
     fired = _fire(step, task, spec.on_success if ok else spec.on_error, ctx)
@@ -53,13 +63,13 @@ def _fire_completed(step: Step, task: TaskExecution, ctx: Any) -> tuple[list[Fir
     return fired + _fire(step, task, spec.on_complete, ctx), handled
 
 
-def _fire_skipped(step: Step, task: TaskExecution, ctx: Any) -> list[Fired]:
+def _fire_skipped(step: Step, task: TaskExecution, ctx: Ctx) -> list[Fired]:
     # why: Mistral follows on-success when no on-skip transition fires, never on-complete.
     spec = step.task_spec(task.name)
     return _fire(step, task, spec.on_skip, ctx) or _fire(step, task, spec.on_success, ctx)
 
 
-def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Any) -> list[Fired]:
+def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Ctx) -> list[Fired]:
     if clause is None:
         return []
     fired = []
@@ -79,16 +89,18 @@ def _command(step: Step, transition: Transition) -> str | None:
     return transition.command
 
 
-def _guard(step: Step, task: TaskExecution, transition: Transition, ctx: Any) -> bool:
+def _guard(step: Step, task: TaskExecution, transition: Transition, ctx: Ctx) -> bool:
     condition = transition.condition
     if isinstance(condition, bool):
         return condition
     return bool(_evaluate(step, task, condition, ctx, "the condition of"))
 
 
-def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Any, what: str) -> Any:
+def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Ctx, what: str) -> Any:
+    if not facts.holds_expression(value):
+        return value
     try:
-        return step.evaluate(value, ctx)
+        return step.evaluate(value, ctx())
     except errors.ExpressionError as exc:
         raise errors.EngineError(
             f"Failed to evaluate {what} a transition of task '{task.name}': {exc}"

@@ -10,6 +10,7 @@ from meltemi.engine import plan
 from meltemi.engine.state import ExecutionState, TaskExecution
 from meltemi.engine.step import Step
 from meltemi.expr.context import Context
+from meltemi.expr.limits import Limits
 
 
 class LazyDict(Mapping[str, Any]):
@@ -30,6 +31,32 @@ class LazyDict(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values.keys() | self._lazy.keys())
+
+
+class Deferred(Mapping[str, Any]):
+    """A read-only mapping built by ``make`` on first access.
+
+    Why: each evaluation context carries ``execution()``'s view, which few
+    expressions read; building it only when read keeps contexts cheap.
+    """
+
+    def __init__(self, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._make = make
+        self._mapping: Mapping[str, Any] | None = None
+
+    def _built(self) -> Mapping[str, Any]:
+        if self._mapping is None:
+            self._mapping = self._make()
+        return self._mapping
+
+    def __getitem__(self, key: str) -> Any:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
 class StateFacts:
@@ -210,15 +237,48 @@ def base_data(step: Step) -> dict[str, Any]:
     return {**wf.globals, **wf.input, **wf.vars}
 
 
+_LIMITS = Limits()
+"""The default limits, shared by every context (``Limits`` is frozen)."""
+
+
 def context(step: Step, data: Any, current: str | None = None) -> Context:
     """An evaluation context over ``data``, with ``task()`` meaning task ``current``."""
     return Context(
         data=data,
         env=step.wf.env,
-        execution=execution_view(step),
+        execution=Deferred(lambda: execution_view(step)),
         globals=step.wf.globals,
         facts=StateFacts(step, current),
+        limits=_LIMITS,
     )
+
+
+def holds_expression(value: Any) -> bool:
+    """Whether evaluating ``value`` might give anything but ``value`` itself.
+
+    Plain data (dicts, lists, numbers, and strings without an expression mark) is
+    returned as it is by the evaluator, so the engine skips building a context for it.
+    Any other type, and any string with ``<%``, ``{{`` or ``{%``, counts as an
+    expression: the evaluator then decides (data nested too deeply too).
+    """
+    try:
+        return _holds(value)
+    except RecursionError:
+        return True
+
+
+def _holds(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return "<%" in value or "{{" in value or "{%" in value
+    if kind is dict:
+        return any(_holds(k) or _holds(v) for k, v in value.items())
+    if kind is list:
+        return any(_holds(v) for v in value)
+    return kind not in _PLAIN
+
+
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def task_data(step: Step, task: TaskExecution, item: int | None = None) -> dict[str, Any]:

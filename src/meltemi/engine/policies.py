@@ -14,7 +14,7 @@ from meltemi.lang.spec import TaskSpec
 
 
 def _value(step: Step, task: TaskExecution, raw: Any, item: int | None = None) -> Any:
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or not facts.holds_expression(raw):
         return raw
     data = facts.task_data(step, task, item)
     return step.evaluate(raw, facts.context(step, data, task.name))
