@@ -66,6 +66,11 @@ class Step:
         self.commands: list[Command] = []
         self.history: list[HistoryRecord] = []
         self.counter = state.counter
+        # why: settling looks only at the tasks this step changed. A step that ended
+        # RUNNING left no finished task unprocessed (settle's loop ran dry), so only
+        # a state that was not RUNNING (paused, failed, new) has its tasks looked at.
+        running = state.state == states.WorkflowState.RUNNING
+        self._touched: dict[str, None] = {} if running else dict.fromkeys(state.tasks)
 
     # -- ids ---------------------------------------------------------------------------
 
@@ -91,11 +96,31 @@ class Step:
         """True while the execution is RUNNING."""
         return self.wf.state == states.WorkflowState.RUNNING
 
+    def unprocessed(self) -> list[TaskExecution]:
+        """Finished tasks whose transitions were not evaluated yet, in creation order."""
+        tasks = self.tasks
+        found = [
+            task
+            for task in map(tasks.__getitem__, self._touched)
+            if task.state in states.TASK_DONE and not task.processed
+        ]
+        if len(found) > 1:
+            order = {task_id: i for i, task_id in enumerate(tasks)}
+            found.sort(key=lambda task: order[task.id])
+        return found
+
+    def any_active(self) -> bool:
+        """True while a task runs or may still start (a join that waits does not count)."""
+        touched = map(self.tasks.__getitem__, self._touched)
+        # why the changed tasks first, then newest first: that is where active ones are.
+        return any(map(_active, touched)) or any(map(_active, reversed(self.tasks.values())))
+
     # -- changes -----------------------------------------------------------------------
 
     def put_task(self, task: TaskExecution) -> TaskExecution:
         """Store ``task`` (new or changed) and return it."""
         self.tasks[task.id] = task
+        self._touched[task.id] = None
         return task
 
     def set_task_state(
@@ -153,6 +178,10 @@ class Step:
         """Freeze the step into a :class:`Decision`."""
         state = evolve(self.wf, tasks=self.tasks, actions=self.actions, counter=self.counter)
         return Decision(state, tuple(self.commands), tuple(self.history))
+
+
+def _active(task: TaskExecution) -> bool:
+    return task.state not in states.TASK_DONE and task.state != states.TaskState.WAITING
 
 
 @functools.lru_cache(maxsize=4096)
