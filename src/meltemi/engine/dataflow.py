@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
 from meltemi import errors
-from meltemi.engine import facts
+from meltemi.engine import facts, plan
 from meltemi.engine.state import TaskExecution
 from meltemi.engine.step import Evaluator, Step
 from meltemi.expr.context import Context
@@ -124,18 +123,7 @@ def task_input(step: Step, spec: TaskSpec, task: TaskExecution, item: int | None
     return dict(value)
 
 
-def _blocks(spec: TaskSpec, state: str) -> list[Publish]:
-    """The publish blocks of a task that ended in ``state``, in evaluation order."""
-    own = {"SUCCESS": spec.publish, "ERROR": spec.publish_on_error, "SKIPPED": spec.publish_on_skip}
-    clause = {"SUCCESS": spec.on_success, "ERROR": spec.on_error, "SKIPPED": spec.on_skip}
-    # why: Mistral merges on-complete's publish for a skipped task too.
-    clauses = (clause[state], spec.on_complete)
-    return [own[state], *(c.publish for c in clauses if c is not None)]
-
-
-def publish(
-    step: Step, spec: TaskSpec, task: TaskExecution, state: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def publish(step: Step, task: TaskExecution, state: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Evaluate what ``task``, ended in ``state`` (SUCCESS, ERROR or SKIPPED), publishes:
     ``(branch, global)`` variables.
 
@@ -145,9 +133,8 @@ def publish(
     """
     branch: dict[str, Any] = {}
     global_: dict[str, Any] = {}
-    for block in _blocks(spec, state):
-        if not block.empty:
-            _publish_block(step, task, block, branch, global_)
+    for block in plan.publish_blocks(step.spec, task.name, state):
+        _publish_block(step, task, block, branch, global_)
     return branch, global_
 
 
@@ -155,7 +142,7 @@ def _publish_block(
     step: Step, task: TaskExecution, block: Publish, branch: dict[str, Any], global_: dict[str, Any]
 ) -> None:
     seen = dict(branch)  # what the block's expressions see: published before it
-    ctx = functools.cache(
+    ctx = facts.Once(
         lambda: facts.context(step, {**facts.task_data(step, task), **seen}, task.name)
     )
     for scope, variables, into in (

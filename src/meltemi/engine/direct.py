@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +39,7 @@ def process(step: Step, task: TaskExecution) -> None:
         step.put_task(evolve(task, processed=True))
         return
     # why built on first use: most transitions have no condition and no parameters.
-    ctx = functools.cache(
+    ctx = facts.Once(
         lambda: facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
     )
     if task.state == TaskState.SKIPPED:
@@ -132,7 +131,8 @@ def apply(step: Step, fired: list[Fired]) -> None:
 
 def schedule(step: Step, source: TaskExecution, name: str) -> None:
     """Start task ``name`` after ``source`` (or count the arrival at a join)."""
-    step.put_task(evolve(source, fired=True))
+    if not source.fired:
+        source = step.put_task(evolve(source, fired=True))
     if step.task_spec(name).join is None:
         task = tasks.create(step, name, dict(facts.outbound(source)))
         tasks.start(step, task)

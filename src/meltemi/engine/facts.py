@@ -4,7 +4,7 @@ the evaluation contexts of a task and of the workflow."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from meltemi.engine import plan
 from meltemi.engine.state import ExecutionState, TaskExecution
@@ -31,6 +31,26 @@ class LazyDict(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values.keys() | self._lazy.keys())
+
+
+T = TypeVar("T")
+
+
+class Once(Generic[T]):
+    """``make()``, computed on the first call and kept (lighter than ``functools.cache``,
+    for the evaluation contexts a step builds only when an expression needs them)."""
+
+    _value: T
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._done = False
+
+    def __call__(self) -> T:
+        if not self._done:
+            self._value = self._make()
+            self._done = True
+        return self._value
 
 
 class Deferred(Mapping[str, Any]):

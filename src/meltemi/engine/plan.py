@@ -1,8 +1,9 @@
 """What the engine derives from a workflow spec alone, computed once per spec object.
 
 A spec is immutable, so the tasks a direct workflow starts with, the inbound tasks of
-each task and the JSON that ``task().spec`` shows are worked out on first use and
-kept beside the spec for as long as it lives (every step of an execution reads them).
+each task, the publish blocks of a task by outcome and the JSON that ``task().spec``
+shows are worked out once and kept beside the spec for as long as it lives (every
+step of an execution reads them).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from meltemi.lang.spec import OnClause, TaskSpec, WorkflowSpec
+from meltemi.lang.spec import OnClause, Publish, TaskSpec, WorkflowSpec
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Plan:
     """Direct workflows: the tasks no transition leads to, in definition order."""
     inbound: Mapping[str, tuple[str, ...]]
     """For each task, the tasks with a transition to it, in definition order."""
+    blocks: dict[tuple[str, str], tuple[Publish, ...]] = dataclasses.field(default_factory=dict)
+    """Publish blocks by task name and final state, found on first use."""
     dumps: dict[str | None, Any] = dataclasses.field(default_factory=dict)
     """``task().spec`` by task name, dumped on first use; ``None``: ``execution().spec``."""
 
@@ -55,6 +58,26 @@ def _build(spec: WorkflowSpec) -> Plan:
     targeted = set().union(*targets.values())
     start = tuple(name for name in spec.tasks if name not in targeted)
     return Plan(start_tasks=start, inbound=inbound)
+
+
+def publish_blocks(spec: WorkflowSpec, name: str, state: str) -> tuple[Publish, ...]:
+    """The non-empty publish blocks of task ``name`` ended in ``state`` (SUCCESS, ERROR
+    or SKIPPED), in evaluation order: its own, then its ``on-*`` clause's and
+    ``on-complete``'s."""
+    blocks = of(spec).blocks
+    found = blocks.get((name, state))
+    if found is None:
+        task = spec.tasks[name]
+        own = {"SUCCESS": task.publish, "ERROR": task.publish_on_error}
+        clause = {"SUCCESS": task.on_success, "ERROR": task.on_error, "SKIPPED": task.on_skip}
+        # why: Mistral merges on-complete's publish for a skipped task too.
+        clauses = (clause[state], task.on_complete)
+        every = (
+            own.get(state, task.publish_on_skip),
+            *(c.publish for c in clauses if c is not None),
+        )
+        found = blocks[name, state] = tuple(b for b in every if not b.empty)
+    return found
 
 
 def task_json(spec: WorkflowSpec, name: str) -> Any:

@@ -103,7 +103,7 @@ def retry_delay(
     ``task.result`` holds the unit's latest result, so ``task()`` sees it.
     """
     retry = spec.retry
-    if retry is None or (succeeded and retry.continue_on is None):
+    if retry is None or not may_retry(spec, succeeded=succeeded):
         return None
     count = _value(step, task, retry.count, _unit(task, item))
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -121,6 +121,12 @@ def retry_delay(
     ):
         return None
     return _number(step, task, retry.delay, "RetryPolicy")
+
+
+def may_retry(spec: TaskSpec, *, succeeded: bool) -> bool:
+    """Whether the retry policy may run a unit again (no expression evaluated yet)."""
+    retry = spec.retry
+    return retry is not None and (not succeeded or retry.continue_on is not None)
 
 
 def _unit(task: TaskExecution, item: int) -> int | None:

@@ -34,6 +34,7 @@ class Decision:
     history: tuple[HistoryRecord, ...] = ()
 
 
+@functools.cache
 def default_evaluator() -> Evaluator:
     """``meltemi.expr.evaluate``, imported late so the engine loads without it."""
     from meltemi import expr  # noqa: PLC0415 - the evaluator is a seam, see STYLE 5

@@ -12,6 +12,7 @@ from meltemi.engine import commands, dataflow, events, lifecycle, policies
 from meltemi.engine.state import ActionExecution, TaskExecution, evolve
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Step
+from meltemi.lang.spec import TaskSpec
 
 S = TaskState
 
@@ -87,33 +88,43 @@ def _timer(step: Step, seconds: float, event: events.Event) -> commands.SetTimer
 def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
     """Run the task's units (actions or sub-workflows), setting its timeout timer."""
     spec = step.task_spec(task.name)
-    task = step.set_task_state(task, S.RUNNING, run=task.run + 1)
+    units = _ONE_UNIT if reset and not spec.with_items else {}
+    task = step.set_task_state(task, S.RUNNING, run=task.run + 1, **units)
     seconds = policies.timeout(step, spec, task)
     if seconds is not None:
         step.emit(_timer(step, seconds, events.TaskTimedOut(task.id, task.run)))
     concurrency = policies.concurrency(step, spec, task)
-    if spec.with_items and reset:
-        try:
-            items = dataflow.with_items(step, spec, task)
-        except (errors.ExpressionError, errors.EngineError):
-            step.put_task(evolve(task, with_items=True, result=[]))
-            raise
-        n = len(items)
-        task = evolve(
-            task,
-            with_items=True,
-            item_vars=items,
-            item_states=("",) * n,
-            item_results=(None,) * n,
-            attempts=(0,) * n,
-            unit_actions=("",) * n,
-        )
-    elif reset:
-        task = evolve(
-            task, item_states=("",), item_results=(None,), attempts=(0,), unit_actions=("",)
-        )
-    task = step.put_task(evolve(task, concurrency=concurrency))
+    items = _items(step, spec, task) if spec.with_items and reset else {}
+    if items or concurrency != task.concurrency:
+        task = step.put_task(evolve(task, concurrency=concurrency, **items))
     advance(step, task)
+
+
+_ONE_UNIT: dict[str, Any] = {
+    "item_states": ("",),
+    "item_results": (None,),
+    "attempts": (0,),
+    "unit_actions": ("",),
+}
+"""The run units of a task without with-items, none started."""
+
+
+def _items(step: Step, spec: TaskSpec, task: TaskExecution) -> dict[str, Any]:
+    """The fields of a with-items task whose items are evaluated anew, none started."""
+    try:
+        items = dataflow.with_items(step, spec, task)
+    except (errors.ExpressionError, errors.EngineError):
+        step.put_task(evolve(task, with_items=True, result=[]))
+        raise
+    n = len(items)
+    return {
+        "with_items": True,
+        "item_vars": items,
+        "item_states": ("",) * n,
+        "item_results": (None,) * n,
+        "attempts": (0,) * n,
+        "unit_actions": ("",) * n,
+    }
 
 
 def advance(step: Step, task: TaskExecution) -> None:
@@ -143,10 +154,9 @@ _FAILED = frozenset({ActionState.ERROR, ActionState.CANCELLED})
 
 
 def _next_unstarted(states: tuple[str, ...], start: int) -> int | None:
-    try:
-        return states.index("", start)
-    except ValueError:
-        return None
+    # why not try/index/except: most calls find no unstarted unit, and raising costs more.
+    rest = states[start:] if start else states
+    return states.index("", start) if "" in rest else None
 
 
 def _unit_error(step: Step, task: TaskExecution, i: int) -> str | None:
@@ -279,16 +289,18 @@ def unit_result(
     i = action.item or 0
     if task.state != S.RUNNING or task.unit_actions[i] != action.id:
         return  # the task timed out, was cancelled, or this attempt was superseded
-    task = step.put_task(evolve(task, result=output))
     spec = step.task_spec(task.name)
-    if new != ActionState.CANCELLED:
-        delay = policies.retry_delay(step, spec, task, i, new == ActionState.SUCCESS)
+    succeeded = new == ActionState.SUCCESS
+    if new != ActionState.CANCELLED and policies.may_retry(spec, succeeded=succeeded):
+        task = step.put_task(evolve(task, result=output))  # what the retry policy sees
+        delay = policies.retry_delay(step, spec, task, i, succeeded)
         if delay is not None:
             retry_later(step, task, i, delay)
             return
     states = _set(task.item_states, i, new)
     results = _set(task.item_results, i, output)
-    advance(step, step.put_task(evolve(task, item_states=states, item_results=results)))
+    changed = evolve(task, result=output, item_states=states, item_results=results)
+    advance(step, step.put_task(changed))
 
 
 def retry_later(step: Step, task: TaskExecution, i: int, delay: float) -> None:
@@ -304,7 +316,8 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
     """All units are done: apply fail-on and wait-after, then complete the task."""
     spec = step.task_spec(task.name)
     result = list(task.item_results) if task.with_items else task.item_results[0]
-    task = step.put_task(evolve(task, result=result))
+    if result is not task.result:  # a task without with-items already holds it
+        task = step.put_task(evolve(task, result=result))
     if ok and policies.fail_on(step, spec, task):
         ok, state_info = False, f"Task '{task.name}' failed by its fail-on condition"
     delay = policies.wait_after(step, spec, task)
@@ -319,7 +332,7 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
 def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None) -> None:
     """Publish, apply keep-result, and set the task's final state."""
     spec = step.task_spec(task.name)
-    branch, global_ = dataflow.publish(step, spec, task, S.SUCCESS if ok else S.ERROR)
+    branch, global_ = dataflow.publish(step, task, S.SUCCESS if ok else S.ERROR)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
     result = task.result if policies.keep_result(step, spec, task) else None
@@ -337,11 +350,10 @@ def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | Non
 def skip(step: Step, task: TaskExecution) -> None:
     """Skip a task in ERROR: it publishes ``publish-on-skip`` and, once settled, follows
     its ``on-skip`` transitions (``on-success`` when none fires)."""
-    spec = step.task_spec(task.name)
     task = step.set_task_state(
         task, S.SKIPPED, SKIPPED_INFO, processed=False, error_handled=False, outcome=None
     )
-    branch, global_ = dataflow.publish(step, spec, task, S.SKIPPED)
+    branch, global_ = dataflow.publish(step, task, S.SKIPPED)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
     step.put_task(evolve(task, published=branch))
