@@ -149,12 +149,18 @@ def _arrive(step: Step, source: TaskExecution, name: str) -> None:
         latest = step.put_task(evolve(latest, arrivals=arrivals))
     else:
         return  # why: a join runs once per execution; later arrivals are absorbed
-    arrived = {step.tasks[a].name for a in latest.arrivals}
-    if len(arrived) >= _needed(step, name):
+    needed = _needed(step, name)
+    # why count first: the names that arrived are never more than the arrivals.
+    if len(latest.arrivals) >= needed and len(_arrived(step, latest)) >= needed:
         context: dict[str, Any] = {}
         for arrival in latest.arrivals:
             context.update(facts.outbound(step.tasks[arrival]))
         tasks.start(step, step.put_task(evolve(latest, in_context=context)))
+
+
+def _arrived(step: Step, join: TaskExecution) -> set[str]:
+    """Names of the inbound tasks whose transitions reached ``join``."""
+    return {step.tasks[a].name for a in join.arrivals}
 
 
 def _needed(step: Step, name: str) -> int:
@@ -173,7 +179,7 @@ def finalize(step: Step) -> bool:
     """
     waiting = [t for t in step.tasks.values() if t.state == TaskState.WAITING]
     for task in waiting:
-        arrived = sorted({step.tasks[a].name for a in task.arrivals})
+        arrived = sorted(_arrived(step, task))
         expected = inbound(step.spec, task.name)
         info = (
             f"Join of task '{task.name}' can not be satisfied: {len(arrived)} of "

@@ -181,12 +181,15 @@ _FIELDS: Mapping[type, frozenset[str]] = {
 def evolve(obj: Frozen, **changes: Any) -> Frozen:
     """A copy of ``obj`` with ``changes`` applied: ``dataclasses.replace``, faster.
 
-    The copy starts from ``obj``'s attribute dict (one C-level update) instead of
-    calling ``__init__``; unknown field names raise ``TypeError`` as ``replace`` does.
+    The copy is ``obj``'s attribute dict copied and updated (C-level) instead of a call
+    of ``__init__``; unknown field names raise ``TypeError`` as ``replace`` does.
     """
-    if not _FIELDS[type(obj)].issuperset(changes):
-        unknown = sorted(set(changes) - _FIELDS[type(obj)])
+    values = vars(obj).copy()
+    values.update(changes)
+    fields = _FIELDS[type(obj)]
+    if len(values) != len(fields):  # a name that is no field was added
+        unknown = sorted(set(changes) - fields)
         raise TypeError(f"{type(obj).__name__} has no field {', '.join(unknown)}")
     new = object.__new__(type(obj))
-    vars(new).update(vars(obj), **changes)
+    object.__setattr__(new, "__dict__", values)
     return new

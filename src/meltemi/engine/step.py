@@ -58,7 +58,6 @@ class Step:
         self.spec = spec
         self.wf = state
         self.now = now
-        self.stamp = now.isoformat()
         self.evaluate = evaluate
         self.executions = executions
         self.child_tasks = child_tasks
@@ -72,6 +71,11 @@ class Step:
         # a state that was not RUNNING (paused, failed, new) has its tasks looked at.
         running = state.state == states.WorkflowState.RUNNING
         self._touched: dict[str, None] = {} if running else dict.fromkeys(state.tasks)
+
+    @functools.cached_property
+    def stamp(self) -> str:
+        """``now`` as ISO 8601 text, for ``created_at``/``finished_at``."""
+        return self.now.isoformat()
 
     # -- ids ---------------------------------------------------------------------------
 
