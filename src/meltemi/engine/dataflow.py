@@ -115,7 +115,7 @@ def with_items(step: Step, spec: TaskSpec, task: TaskExecution) -> tuple[dict[st
 def task_input(step: Step, spec: TaskSpec, task: TaskExecution, item: int | None) -> dict[str, Any]:
     """The evaluated input of the task's action or sub-workflow."""
     value = evaluate_in_task(step, task, spec.input, item)
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
         raise errors.EngineError(
             f"Invalid input of task '{task.name}': expected a dict, got "
             f"{type(value).__name__} {value!r} from {spec.input!r}"

@@ -303,7 +303,8 @@ _PLAIN = frozenset({int, float, bool, type(None)})
 
 def task_data(step: Step, task: TaskExecution, item: int | None = None) -> dict[str, Any]:
     """``$`` for expressions of ``task`` (its inbound context, plus item variables)."""
-    data = {**base_data(step), **task.in_context}
+    wf = step.wf
+    data = {**wf.globals, **wf.input, **wf.vars, **task.in_context}  # base_data's, merged once
     if item is not None:
         data.update(task.item_vars[item])
     return data

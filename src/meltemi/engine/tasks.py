@@ -3,7 +3,8 @@ with-items items), results, retries, completion with publish."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -137,11 +138,9 @@ def advance(step: Step, task: TaskExecution) -> None:
     failed = states.count(ActionState.ERROR) + states.count(ActionState.CANCELLED)
     busy = states.count(ActionState.RUNNING)
     if not failed:
-        i = _next_unstarted(states, 0)
-        while i is not None and (task.concurrency == 0 or busy < task.concurrency):
-            task = start_unit(step, task, i)
-            states, busy = task.item_states, busy + 1
-            i = _next_unstarted(states, i + 1)
+        if "" in states:
+            task = _start_units(step, task, busy)
+            states = task.item_states
         if states.count(ActionState.SUCCESS) == len(states):
             finish(step, task, ok=True, state_info=None)
         return
@@ -151,6 +150,32 @@ def advance(step: Step, task: TaskExecution) -> None:
 
 
 _FAILED = frozenset({ActionState.ERROR, ActionState.CANCELLED})
+
+
+def _start_units(step: Step, task: TaskExecution, busy: int) -> TaskExecution:
+    """Start the units not started yet, as many as the concurrency allows beside the
+    ``busy`` ones; the task's new version is built once, after the last."""
+    room = (task.concurrency or len(task.item_states)) - busy
+    states, attempts = list(task.item_states), list(task.attempts)
+    actions = list(task.unit_actions)
+    try:
+        for i in itertools.islice(_unstarted(task.item_states), max(room, 0)):
+            attempts[i], actions[i] = _launch(step, task, i)
+            states[i] = ActionState.RUNNING
+    finally:  # why: on an error, the units already started are in the task it fails
+        changed = evolve(
+            task, item_states=tuple(states), attempts=tuple(attempts), unit_actions=tuple(actions)
+        )
+        task = step.put_task(changed)
+    return task
+
+
+def _unstarted(states: tuple[str, ...]) -> Iterator[int]:
+    """Indexes of the units not started yet, in order."""
+    i = _next_unstarted(states, 0)
+    while i is not None:
+        yield i
+        i = _next_unstarted(states, i + 1)
 
 
 def _next_unstarted(states: tuple[str, ...], start: int) -> int | None:
@@ -173,6 +198,19 @@ def _set(values: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
 
 def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
     """Emit the command that runs unit ``i`` of the task (next attempt)."""
+    attempt, action_id = _launch(step, task, i)
+    changed = evolve(
+        task,
+        item_states=_set(task.item_states, i, ActionState.RUNNING),
+        attempts=_set(task.attempts, i, attempt),
+        unit_actions=_set(task.unit_actions, i, action_id),
+    )
+    return step.put_task(changed)
+
+
+def _launch(step: Step, task: TaskExecution, i: int) -> tuple[int, str]:
+    """Emit the command of unit ``i``'s next attempt and store its action execution
+    (RUNNING); the attempt number and the action (or child execution) id."""
     spec = step.task_spec(task.name)
     unit = i if task.with_items else None
     attempt = task.attempts[i] + 1
@@ -191,32 +229,48 @@ def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
         )
     else:
         kind, name = "action", _name(step, task, spec.action or "std.noop", unit)
-        step.emit(
-            commands.RunAction(
-                action_execution_id=action_id,
-                task_execution_id=task.id,
-                task_name=task.name,
-                action=name,
-                input=data_input,
-                attempt=attempt,
-                item=unit,
-                safe_rerun=policies.safe_rerun(step, spec, task),
-                timeout=policies.timeout(step, spec, task),
-                workbook=step.spec.workbook,
-                namespace=step.spec.namespace,
-                target=_target(step, task, spec.target, unit),
-            )
+        command = _run_action(
+            step,
+            spec,
+            task,
+            action_id=action_id,
+            name=name,
+            data_input=data_input,
+            unit=unit,
+            attempt=attempt,
         )
+        step.emit(command)
     action = ActionExecution(action_id, task.id, kind, name, data_input, attempt, unit)
     step.put_action(action)
     step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
-    changed = evolve(
-        task,
-        item_states=_set(task.item_states, i, ActionState.RUNNING),
-        attempts=_set(task.attempts, i, attempt),
-        unit_actions=_set(task.unit_actions, i, action_id),
+    return attempt, action_id
+
+
+def _run_action(
+    step: Step,
+    spec: TaskSpec,
+    task: TaskExecution,
+    *,
+    action_id: str,
+    name: str,
+    data_input: dict[str, Any],
+    unit: int | None,
+    attempt: int,
+) -> commands.RunAction:
+    return commands.RunAction(
+        action_execution_id=action_id,
+        task_execution_id=task.id,
+        task_name=task.name,
+        action=name,
+        input=data_input,
+        attempt=attempt,
+        item=unit,
+        safe_rerun=policies.safe_rerun(step, spec, task),
+        timeout=policies.timeout(step, spec, task),
+        workbook=step.spec.workbook,
+        namespace=step.spec.namespace,
+        target=_target(step, task, spec.target, unit),
     )
-    return step.put_task(changed)
 
 
 def _name(step: Step, task: TaskExecution, raw: str, unit: int | None) -> str:
