@@ -31,6 +31,8 @@ def _number(step: Step, task: TaskExecution, raw: Any, policy: str) -> float:
 
 
 def _flag(step: Step, task: TaskExecution, raw: Any, policy: str, item: int | None = None) -> bool:
+    if type(raw) is bool:  # the usual literal: nothing to evaluate or check
+        return raw
     value = _value(step, task, raw, item)
     if not isinstance(value, bool | int | type(None)):
         raise errors.EngineError(

@@ -58,6 +58,7 @@ class Step:
         self.spec = spec
         self.wf = state
         self.now = now
+        self._stamp: str | None = None
         self.evaluate = evaluate
         self.executions = executions
         self.child_tasks = child_tasks
@@ -72,10 +73,12 @@ class Step:
         running = state.state == states.WorkflowState.RUNNING
         self._touched: dict[str, None] = {} if running else dict.fromkeys(state.tasks)
 
-    @functools.cached_property
+    @property
     def stamp(self) -> str:
         """``now`` as ISO 8601 text, for ``created_at``/``finished_at``."""
-        return self.now.isoformat()
+        if self._stamp is None:  # made on first use: many steps stamp nothing
+            self._stamp = self.now.isoformat()
+        return self._stamp
 
     # -- ids ---------------------------------------------------------------------------
 
@@ -202,8 +205,10 @@ def namespace(execution_id: str) -> bytes:
 def uuid5(namespace: bytes, name: str) -> str:
     """``str(uuid.uuid5(uuid.UUID(bytes=namespace), name))``, without the two UUID
     objects (a step makes a couple of ids and ``UUID.__init__`` is the costly part)."""
-    digest = bytearray(hashlib.sha1(namespace + name.encode(), usedforsecurity=False).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
-    text = digest[:16].hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    digest = hashlib.sha1(namespace + name.encode(), usedforsecurity=False).hexdigest()
+    # version 5 in the 13th digit, the RFC 4122 variant in the top bits of the 17th
+    variant = _VARIANT[digest[16]]
+    return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
