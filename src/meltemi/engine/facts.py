@@ -12,27 +12,6 @@ from meltemi.engine.step import Step
 from meltemi.expr.context import Context
 from meltemi.expr.limits import Limits
 
-
-class LazyDict(Mapping[str, Any]):
-    """A read-only mapping whose costly values are computed on first access."""
-
-    def __init__(self, values: dict[str, Any], lazy: Mapping[str, Callable[[], Any]]) -> None:
-        self._values = values
-        self._lazy = lazy
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self._values and key in self._lazy:
-            self._values[key] = self._lazy[key]()
-        return self._values[key]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._values
-        yield from (k for k in self._lazy if k not in self._values)
-
-    def __len__(self) -> int:
-        return len(self._values.keys() | self._lazy.keys())
-
-
 T = TypeVar("T")
 
 
@@ -213,10 +192,10 @@ def task_records(state: ExecutionState) -> list[dict[str, Any]]:
     return [task_record(state, t) for t in state.tasks.values()]
 
 
-def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
-    """A task execution as ``task()`` shows it."""
+def task_view(step: Step, task: TaskExecution) -> dict[str, Any]:
+    """A task execution as ``task()`` shows it (``spec`` is dumped once per spec)."""
     spec = step.spec.tasks.get(task.name)
-    values = {
+    return {
         "id": task.id,
         "name": task.name,
         "state": str(task.state),
@@ -226,15 +205,14 @@ def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
         "type": "WORKFLOW" if spec is not None and spec.workflow else "ACTION",
         "workflow_execution_id": step.wf.id,
         "created_at": task.created_at,
+        "spec": plan.task_json(step.spec, task.name),
     }
-    lazy = {"spec": lambda: plan.task_json(step.spec, task.name)}
-    return LazyDict(values, lazy)
 
 
-def execution_view(step: Step) -> Mapping[str, Any]:
-    """This execution as ``execution()`` shows it."""
+def execution_view(step: Step) -> dict[str, Any]:
+    """This execution as ``execution()`` shows it (``spec`` is dumped once per spec)."""
     wf = step.wf
-    values = {
+    return {
         "id": wf.id,
         "name": wf.workflow_name,
         "workflow_name": wf.workflow_name,
@@ -245,8 +223,8 @@ def execution_view(step: Step) -> Mapping[str, Any]:
         "parent_task_execution_id": wf.parent_task_execution_id,
         "created_at": wf.created_at,
         "output": wf.output,
+        "spec": plan.workflow_json(step.spec),
     }
-    return LazyDict(values, {"spec": lambda: plan.workflow_json(step.spec)})
 
 
 def base_data(step: Step) -> dict[str, Any]:
