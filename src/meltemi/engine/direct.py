@@ -46,7 +46,8 @@ def process(step: Step, task: TaskExecution) -> None:
         fired, handled = _fire_skipped(step, task, ctx), False
     else:
         fired, handled = _fire_completed(step, task, ctx)
-    task = step.put_task(evolve(task, processed=True, error_handled=handled))
+    fires = task.fired or _starts_a_task(fired)  # set now: one copy of the task, not two
+    task = step.put_task(evolve(task, processed=True, error_handled=handled, fired=fires))
     apply(step, fired)
 
 
@@ -104,6 +105,15 @@ def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Ctx, what: str) 
         raise errors.EngineError(
             f"Failed to evaluate {what} a transition of task '{task.name}': {exc}"
         ) from None
+
+
+def _starts_a_task(fired: list[Fired]) -> bool:
+    """Whether :func:`apply` starts a task: a transition to one comes before any
+    state command (``noop`` is none)."""
+    for item in fired:
+        if item.command != "noop":
+            return item.command is None
+    return False
 
 
 def apply(step: Step, fired: list[Fired]) -> None:
