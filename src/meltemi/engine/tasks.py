@@ -131,22 +131,23 @@ def _items(step: Step, spec: TaskSpec, task: TaskExecution) -> dict[str, Any]:
 def advance(step: Step, task: TaskExecution) -> None:
     """Start units while capacity allows; finish the task when every unit is done.
 
-    Counts use ``tuple.count``/``index`` (C loops): a step of a with-items task over
-    hundreds of items stays cheap.
+    Unit states are looked up with ``in`` and ``tuple.count`` (C loops), as few times
+    as possible: a step of a with-items task over hundreds of items stays cheap. A
+    unit is unstarted (``""``), RUNNING, SUCCESS, ERROR or CANCELLED, so with none
+    failed, running or unstarted every unit succeeded.
     """
     states = task.item_states
-    failed = states.count(ActionState.ERROR) + states.count(ActionState.CANCELLED)
-    busy = states.count(ActionState.RUNNING)
-    if not failed:
-        if "" in states:
-            task = _start_units(step, task, busy)
-            states = task.item_states
-        if states.count(ActionState.SUCCESS) == len(states):
-            finish(step, task, ok=True, state_info=None)
+    if ActionState.ERROR in states or ActionState.CANCELLED in states:
+        if ActionState.RUNNING not in states:
+            failed_at = next(i for i, s in enumerate(states) if s in _FAILED)
+            finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
         return
-    if busy == 0:
-        failed_at = next(i for i, s in enumerate(states) if s in _FAILED)
-        finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
+    if "" in states:
+        busy = states.count(ActionState.RUNNING) if task.concurrency else 0
+        task = _start_units(step, task, busy)
+        states = task.item_states
+    if ActionState.RUNNING not in states and "" not in states:
+        finish(step, task, ok=True, state_info=None)
 
 
 _FAILED = frozenset({ActionState.ERROR, ActionState.CANCELLED})
@@ -158,15 +159,21 @@ def _start_units(step: Step, task: TaskExecution, busy: int) -> TaskExecution:
     room = (task.concurrency or len(task.item_states)) - busy
     states, attempts = list(task.item_states), list(task.attempts)
     actions = list(task.unit_actions)
+    started = 0
     try:
         for i in itertools.islice(_unstarted(task.item_states), max(room, 0)):
             attempts[i], actions[i] = _launch(step, task, i)
             states[i] = ActionState.RUNNING
+            started += 1
     finally:  # why: on an error, the units already started are in the task it fails
-        changed = evolve(
-            task, item_states=tuple(states), attempts=tuple(attempts), unit_actions=tuple(actions)
-        )
-        task = step.put_task(changed)
+        if started:
+            changed = evolve(
+                task,
+                item_states=tuple(states),
+                attempts=tuple(attempts),
+                unit_actions=tuple(actions),
+            )
+            task = step.put_task(changed)
     return task
 
 
