@@ -299,7 +299,9 @@ class _Layout:
     codecs: tuple[tuple[str, _Codec], ...]
     """The fields not stored as they are, and how they are stored."""
     fields: frozenset[str]
-    """Every stored field."""
+    """Every field stored by :func:`_store` (nested tasks and actions apart)."""
+    names: frozenset[str]
+    """Every field."""
 
 
 _NESTED = frozenset({"tasks", "actions", "deferred"})
@@ -323,7 +325,8 @@ def _layout(cls: type, **kinds: str) -> _Layout:
             optional[f.name] = f.default
     codecs = tuple((name, _CODECS[kind]) for name, kind in kinds.items())
     every = frozenset(required) | optional.keys()
-    return _Layout(frozenset(required), optional, factories, codecs, every)
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    return _Layout(frozenset(required), optional, factories, codecs, every, names)
 
 
 _LAYOUTS: Mapping[type, _Layout] = {
@@ -368,13 +371,20 @@ def _load(cls: type, data: Mapping[str, Any], values: list[Any]) -> dict[str, An
     return fields
 
 
+def make(cls: type[Frozen], **fields: Any) -> Frozen:
+    """``cls(**fields)``, built as :func:`evolve` builds: one dict, no ``__init__``
+    (a task has 25 fields; each step creates tasks and actions)."""
+    return _build(cls, fields)
+
+
 def _build(cls: type[Frozen], fields: dict[str, Any]) -> Frozen:
     """A ``cls`` of ``fields`` and defaults for the rest, built as :func:`evolve` builds
     (one dict, no ``__init__``: a stored state has many tasks and actions)."""
     layout = _LAYOUTS[cls]
-    if not fields.keys() >= layout.required:
+    if not fields.keys() >= layout.required or not layout.names >= fields.keys():
         missing = ", ".join(sorted(layout.required - fields.keys()))
-        raise TypeError(f"{cls.__name__} needs {missing}")
+        unknown = ", ".join(sorted(fields.keys() - layout.names))
+        raise TypeError(f"{cls.__name__}: missing {missing or '-'}, unknown {unknown or '-'}")
     values = {**layout.optional, **fields}
     for name, factory in layout.factories.items():
         if name not in fields:

@@ -77,7 +77,7 @@ class Step:
     def stamp(self) -> str:
         """``now`` as ISO 8601 text, for ``created_at``/``finished_at``."""
         if self._stamp is None:  # made on first use: many steps stamp nothing
-            self._stamp = self.now.isoformat()
+            self._stamp = _iso(self.now, self.now.utcoffset())
         return self._stamp
 
     # -- ids ---------------------------------------------------------------------------
@@ -186,6 +186,14 @@ class Step:
         """Freeze the step into a :class:`Decision`."""
         state = evolve(self.wf, tasks=self.tasks, actions=self.actions, counter=self.counter)
         return Decision(state, tuple(self.commands), tuple(self.history))
+
+
+@functools.lru_cache(maxsize=64)
+def _iso(now: datetime, _offset: object) -> str:
+    """``now.isoformat()``, made once per time: a worker decides the steps of one
+    transaction at one ``now``. Keyed by the offset too: equal times in other zones
+    read otherwise."""
+    return now.isoformat()
 
 
 def _active(task: TaskExecution) -> bool:

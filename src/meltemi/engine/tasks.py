@@ -10,7 +10,7 @@ from typing import Any
 
 from meltemi import errors
 from meltemi.engine import commands, dataflow, events, lifecycle, policies
-from meltemi.engine.state import ActionExecution, TaskExecution, evolve
+from meltemi.engine.state import ActionExecution, TaskExecution, evolve, make
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Step
 from meltemi.lang.spec import TaskSpec
@@ -24,7 +24,8 @@ def create(
     """A new execution of task ``name`` (IDLE, or WAITING for a join)."""
     state = S.IDLE if waiting_for is None else S.WAITING
     arrivals = () if waiting_for is None else (waiting_for,)
-    task = TaskExecution(
+    task = make(
+        TaskExecution,
         id=step.new_id(),
         name=name,
         state=state,
@@ -247,7 +248,16 @@ def _launch(step: Step, task: TaskExecution, i: int) -> tuple[int, str]:
             attempt=attempt,
         )
         step.emit(command)
-    action = ActionExecution(action_id, task.id, kind, name, data_input, attempt, unit)
+    action = make(
+        ActionExecution,
+        id=action_id,
+        task_execution_id=task.id,
+        kind=kind,
+        name=name,
+        input=data_input,
+        attempt=attempt,
+        item=unit,
+    )
     step.put_action(action)
     step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
     return attempt, action_id
