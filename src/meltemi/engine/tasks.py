@@ -224,8 +224,28 @@ def _launch(step: Step, task: TaskExecution, i: int) -> tuple[int, str]:
     attempt = task.attempts[i] + 1
     data_input = dataflow.task_input(step, spec, task, unit)
     action_id = step.new_id()
+    kind, name = _emit_unit(
+        step, spec, task, action_id=action_id, data_input=data_input, unit=unit, attempt=attempt
+    )
+    fields = {"kind": kind, "name": name, "input": data_input, "attempt": attempt, "item": unit}
+    step.put_action(make(ActionExecution, id=action_id, task_execution_id=task.id, **fields))
+    step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
+    return attempt, action_id
+
+
+def _emit_unit(
+    step: Step,
+    spec: TaskSpec,
+    task: TaskExecution,
+    *,
+    action_id: str,
+    data_input: dict[str, Any],
+    unit: int | None,
+    attempt: int,
+) -> tuple[str, str]:
+    """Emit the command that starts a unit; its kind and its action or workflow name."""
     if spec.workflow is not None:
-        kind, name = "workflow", _name(step, task, spec.workflow, unit)
+        name = _name(step, task, spec.workflow, unit)
         _start_subworkflow(
             step,
             task=task,
@@ -235,32 +255,20 @@ def _launch(step: Step, task: TaskExecution, i: int) -> tuple[int, str]:
             unit=unit,
             attempt=attempt,
         )
-    else:
-        kind, name = "action", _name(step, task, spec.action or "std.noop", unit)
-        command = _run_action(
-            step,
-            spec,
-            task,
-            action_id=action_id,
-            name=name,
-            data_input=data_input,
-            unit=unit,
-            attempt=attempt,
-        )
-        step.emit(command)
-    action = make(
-        ActionExecution,
-        id=action_id,
-        task_execution_id=task.id,
-        kind=kind,
+        return "workflow", name
+    name = _name(step, task, spec.action or "std.noop", unit)
+    command = _run_action(
+        step,
+        spec,
+        task,
+        action_id=action_id,
         name=name,
-        input=data_input,
+        data_input=data_input,
+        unit=unit,
         attempt=attempt,
-        item=unit,
     )
-    step.put_action(action)
-    step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
-    return attempt, action_id
+    step.emit(command)
+    return "action", name
 
 
 def _run_action(
