@@ -69,13 +69,11 @@ def publish_blocks(spec: WorkflowSpec, name: str, state: str) -> tuple[Publish, 
     if found is None:
         task = spec.tasks[name]
         own = {"SUCCESS": task.publish, "ERROR": task.publish_on_error}
+        own["SKIPPED"] = task.publish_on_skip
         clause = {"SUCCESS": task.on_success, "ERROR": task.on_error, "SKIPPED": task.on_skip}
         # why: Mistral merges on-complete's publish for a skipped task too.
         clauses = (clause[state], task.on_complete)
-        every = (
-            own.get(state, task.publish_on_skip),
-            *(c.publish for c in clauses if c is not None),
-        )
+        every = (own[state], *(c.publish for c in clauses if c is not None))
         found = blocks[name, state] = tuple(b for b in every if not b.empty)
     return found
 
