@@ -10,6 +10,12 @@ Stored layout (``"format": 2``): every workflow value is written once, in the li
 later task) is shared in memory, so it is shared in the JSON too; fields left at their
 default are not written. ``from_json`` also reads the first layout (no ``format`` key,
 every value in place), so executions stored by earlier versions go on after an upgrade.
+A task that echoed the input ``big`` and published it, abridged::
+
+    {"format": 2, "input": {"big": 0}, ...,
+     "tasks": [{"name": "t0", "published": {"v0": 0}, "result": 0, "item_results": [0], ...}],
+     "actions": [{"input": {"output": 0}, "output": 0, ...}],
+     "values": ["xxxxxxxx..."]}
 """
 
 from __future__ import annotations
@@ -290,8 +296,8 @@ _CODECS: Mapping[str, _Codec] = {
 class _Layout:
     """How the fields of one state class are stored."""
 
-    required: frozenset[str]
-    """Fields without a default: always written."""
+    required: tuple[str, ...]
+    """Fields without a default, in field order: always written."""
     optional: Mapping[str, Any]
     """Fields with a default, and the default: written unless at their default."""
     factories: Mapping[str, Callable[[], Any]]
@@ -326,7 +332,7 @@ def _layout(cls: type, **kinds: str) -> _Layout:
     codecs = tuple((name, _CODECS[kind]) for name, kind in kinds.items())
     every = frozenset(required) | optional.keys()
     names = frozenset(f.name for f in dataclasses.fields(cls))
-    return _Layout(frozenset(required), optional, factories, codecs, every, names)
+    return _Layout(tuple(required), optional, factories, codecs, every, names)
 
 
 _LAYOUTS: Mapping[type, _Layout] = {
@@ -381,8 +387,8 @@ def _build(cls: type[Frozen], fields: dict[str, Any]) -> Frozen:
     """A ``cls`` of ``fields`` and defaults for the rest, built as :func:`evolve` builds
     (one dict, no ``__init__``: a stored state has many tasks and actions)."""
     layout = _LAYOUTS[cls]
-    if not fields.keys() >= layout.required or not layout.names >= fields.keys():
-        missing = ", ".join(sorted(layout.required - fields.keys()))
+    if not fields.keys() >= set(layout.required) or not layout.names >= fields.keys():
+        missing = ", ".join(name for name in layout.required if name not in fields)
         unknown = ", ".join(sorted(fields.keys() - layout.names))
         raise TypeError(f"{cls.__name__}: missing {missing or '-'}, unknown {unknown or '-'}")
     values = {**layout.optional, **fields}

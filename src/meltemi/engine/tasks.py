@@ -4,7 +4,7 @@ with-items items), results, retries, completion with publish."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -102,7 +102,7 @@ def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
     advance(step, task)
 
 
-_ONE_UNIT: dict[str, Any] = {
+_ONE_UNIT: Mapping[str, Any] = {
     "item_states": ("",),
     "item_results": (None,),
     "attempts": (0,),
