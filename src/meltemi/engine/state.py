@@ -238,8 +238,9 @@ class _Values:
     """The ``values`` list of a stored state, filled as fields refer to it.
 
     A field holding one workflow value stores its index in ``values``; a field holding
-    variables (a dict with text keys) stores ``{name: index}``. Two values are the same
-    when they are one object, or equal strings.
+    variables (a dict with text keys) stores ``{name: index}``; a tuple of values (the
+    per-unit variables and results of a task) a list of indexes. Two values are the
+    same when they are one object, or equal strings.
     """
 
     def __init__(self) -> None:
@@ -254,6 +255,19 @@ class _Values:
         if found is None:
             found = self._seen[key] = len(self.values)
             self.values.append(value)
+        return found
+
+    def each(self, items: tuple[Any, ...]) -> list[int]:
+        """The index of each of ``items`` (one call for a with-items task's units)."""
+        seen, values = self._seen, self.values
+        found = []
+        for item in items:
+            key = item if type(item) is str else id(item)
+            index = seen.get(key)
+            if index is None:
+                index = seen[key] = len(values)
+                values.append(item)
+            found.append(index)
         return found
 
     def variables(self, value: Any) -> dict[str, int] | int:
@@ -280,14 +294,7 @@ _Codec = tuple[Callable[[_Values, Any], Any], Callable[[list[Any], Any], Any]]
 _CODECS: Mapping[str, _Codec] = {
     "value": (_Values.value, lambda values, stored: values[stored]),
     "variables": (_Values.variables, _variables),
-    "values": (
-        lambda table, value: [table.value(item) for item in value],
-        lambda values, stored: tuple([values[index] for index in stored]),
-    ),
-    "variables_tuple": (
-        lambda table, value: [table.variables(item) for item in value],
-        lambda values, stored: tuple([_variables(values, item) for item in stored]),
-    ),
+    "values": (_Values.each, lambda values, stored: tuple(map(values.__getitem__, stored))),
     "tuple": (lambda _table, value: list(value), lambda _values, stored: tuple(stored)),
 }
 
@@ -345,7 +352,7 @@ _LAYOUTS: Mapping[type, _Layout] = {
         in_context="variables",
         published="variables",
         result="value",
-        item_vars="variables_tuple",
+        item_vars="values",
         item_results="values",
         **dict.fromkeys(("item_states", "attempts", "unit_actions", "arrivals"), "tuple"),
     ),
