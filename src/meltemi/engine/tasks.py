@@ -132,22 +132,20 @@ def _items(step: Step, spec: TaskSpec, task: TaskExecution) -> dict[str, Any]:
 def advance(step: Step, task: TaskExecution) -> None:
     """Start units while capacity allows; finish the task when every unit is done.
 
-    Unit states are looked up with ``in`` and ``tuple.count`` (C loops), as few times
-    as possible: a step of a with-items task over hundreds of items stays cheap. A
-    unit is unstarted (``""``), RUNNING, SUCCESS, ERROR or CANCELLED, so with none
-    failed, running or unstarted every unit succeeded.
+    A unit is unstarted (``""``), RUNNING, SUCCESS, ERROR or CANCELLED: the set of the
+    states present (one C-level pass, a with-items task may have hundreds of units)
+    tells which case it is.
     """
-    states = task.item_states
-    if ActionState.ERROR in states or ActionState.CANCELLED in states:
-        if ActionState.RUNNING not in states:
-            failed_at = next(i for i, s in enumerate(states) if s in _FAILED)
+    present = set(task.item_states)
+    if ActionState.ERROR in present or ActionState.CANCELLED in present:
+        if ActionState.RUNNING not in present:
+            failed_at = next(i for i, s in enumerate(task.item_states) if s in _FAILED)
             finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
         return
-    if "" in states:
-        busy = states.count(ActionState.RUNNING) if task.concurrency else 0
-        task = _start_units(step, task, busy)
-        states = task.item_states
-    if ActionState.RUNNING not in states and "" not in states:
+    if "" in present:  # some units wait to start: the task can not finish yet
+        busy = task.item_states.count(ActionState.RUNNING) if task.concurrency else 0
+        _start_units(step, task, busy)
+    elif ActionState.RUNNING not in present:
         finish(step, task, ok=True, state_info=None)
 
 
