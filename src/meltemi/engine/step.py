@@ -213,10 +213,18 @@ def namespace(execution_id: str) -> bytes:
 def uuid5(namespace: bytes, name: str) -> str:
     """``str(uuid.uuid5(uuid.UUID(bytes=namespace), name))``, without the two UUID
     objects (a step makes a couple of ids and ``UUID.__init__`` is the costly part)."""
-    digest = hashlib.sha1(namespace + name.encode(), usedforsecurity=False).hexdigest()
+    sha1 = _hashed(namespace).copy()  # a copy skips OpenSSL's look-up of the algorithm
+    sha1.update(name.encode())
+    digest = sha1.hexdigest()
     # version 5 in the 13th digit, the RFC 4122 variant in the top bits of the 17th
     variant = _VARIANT[digest[16]]
     return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _hashed(namespace: bytes) -> Any:
+    """SHA-1 fed with ``namespace``: never updated itself, only copied."""
+    return hashlib.sha1(namespace, usedforsecurity=False)
