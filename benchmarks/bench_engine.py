@@ -10,9 +10,10 @@ Scenarios (every action succeeds at once with its echo output):
 * S5: a chain of 10 tasks passing on a 10 KB value.
 
 Prints, per scenario, the steps of one run, the median and mean microseconds per
-``decide()`` step (medians over ``--runs`` runs), steps per second, and the slowest step
-(the start step of S4 evaluates the input of all 200 items). ``--json-every-step`` also round-trips
-the state through JSON after each step (what the store does) and times that too.
+``decide()`` step (medians over ``--runs`` runs), steps per second, the slowest step
+(the start step of S4 evaluates the input of all 200 items) and the size of the final
+state's JSON (what the store writes). ``--json-every-step`` also round-trips the state
+through JSON after each step (what the store does) and times that too.
 """
 
 from __future__ import annotations
@@ -62,8 +63,11 @@ def items(count: int) -> str:
     )
 
 
-def run(spec: WorkflowSpec, wf_input: dict[str, object], *, round_trip: bool) -> list[float]:
-    """Drive one execution to its end; the seconds of each decide() (+ JSON) step."""
+def run(
+    spec: WorkflowSpec, wf_input: dict[str, object], *, round_trip: bool
+) -> tuple[list[float], engine.ExecutionState]:
+    """Drive one execution to its end: the seconds of each decide() (+ JSON) step, and
+    the final state."""
     state = engine.initial_state(spec, execution_id="bench", input=wf_input, now=NOW)
     queue: list[events.Event] = [events.StartExecution()]
     timings: list[float] = []
@@ -81,7 +85,7 @@ def run(spec: WorkflowSpec, wf_input: dict[str, object], *, round_trip: bool) ->
                 queue.append(events.ActionSucceeded(command.action_execution_id, output))
     if state.state != "SUCCESS":
         raise SystemExit(f"{spec.name} ended {state.state}: {state.state_info}")
-    return timings
+    return timings, state
 
 
 def measure(name: str, make: Callable[[], tuple[str, dict[str, object]]], args: object) -> None:
@@ -94,7 +98,7 @@ def measure(name: str, make: Callable[[], tuple[str, dict[str, object]]], args: 
     slowest: list[float] = []
     steps = 0
     for _ in range(runs):
-        timings = run(spec, wf_input, round_trip=round_trip)
+        timings, state = run(spec, wf_input, round_trip=round_trip)
         steps = len(timings)
         medians.append(statistics.median(timings))
         means.append(sum(timings) / steps)
@@ -103,7 +107,8 @@ def measure(name: str, make: Callable[[], tuple[str, dict[str, object]]], args: 
     print(
         f"{name:<28} steps={steps:<4} median {median * 1e6:7.1f} us/step "
         f"({1 / median:6.0f} steps/s)  mean {mean * 1e6:7.1f} us  "
-        f"slowest {statistics.median(slowest) * 1e3:6.1f} ms"
+        f"slowest {statistics.median(slowest) * 1e3:6.1f} ms  "
+        f"state {len(json.dumps(state.to_json())) / 1024:7.1f} KB"
     )
 
 

@@ -77,3 +77,59 @@ def test_state_round_trips_after_every_decision(
         driver.send(events.Resume())
         driver.run()
     assert driver.checked >= 2
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(outputs=st.lists(json_values, min_size=1, max_size=6))
+def test_any_values_round_trip(outputs: list[Any]) -> None:
+    """Results of any JSON shape, published and passed along, round-trip after each step."""
+    items = [{"output": v} for v in outputs]
+    driver = CheckingDriver(SPEC, results={"items": items, "single": items[:1]})
+    driver.start({})
+    driver.run()
+    driver.send(events.Resume())
+    driver.run()
+    assert driver.checked >= 2
+
+
+CHAIN = """
+version: '2.0'
+chain:
+  input: [big]
+  tasks:
+    first:
+      action: std.echo output=<% $.big %>
+      publish: {a: <% task().result %>}
+      on-success: [second]
+    second:
+      action: std.echo output=<% $.a %>
+      publish: {b: <% task().result %>}
+      on-success: [third]
+    third:
+      action: std.echo output=<% $.b %>
+      publish: {c: <% task().result %>}
+"""
+
+
+def test_each_value_is_stored_once() -> None:
+    """A value passed along a chain (action input and output, result, published
+    variable, the context of later tasks, the workflow output) is written once."""
+    big = "x" * 10_000
+    driver = CheckingDriver(load(CHAIN)[0])
+    driver.start({"big": big})
+    driver.run()
+    state = driver.root
+    assert state.state == "SUCCESS"
+    assert state.output == {"a": big, "b": big, "c": big}
+    text = json.dumps(state.to_json())
+    assert text.count(big) == 1
+    assert len(text) < len(big) + 5_000

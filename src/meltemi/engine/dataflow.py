@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from meltemi import errors
-from meltemi.engine import facts
+from meltemi.engine import facts, plan
 from meltemi.engine.state import TaskExecution
 from meltemi.engine.step import Evaluator, Step
 from meltemi.expr.context import Context
@@ -85,6 +85,8 @@ def evaluate_env(step: Step, env: Mapping[str, Any]) -> dict[str, Any]:
 
 def evaluate_in_task(step: Step, task: TaskExecution, value: Any, item: int | None = None) -> Any:
     """Evaluate ``value`` as an expression of ``task`` (``task()`` is the task)."""
+    if not facts.holds_expression(value):
+        return value
     data = facts.task_data(step, task, item)
     return step.evaluate(value, facts.context(step, data, task.name))
 
@@ -113,7 +115,7 @@ def with_items(step: Step, spec: TaskSpec, task: TaskExecution) -> tuple[dict[st
 def task_input(step: Step, spec: TaskSpec, task: TaskExecution, item: int | None) -> dict[str, Any]:
     """The evaluated input of the task's action or sub-workflow."""
     value = evaluate_in_task(step, task, spec.input, item)
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
         raise errors.EngineError(
             f"Invalid input of task '{task.name}': expected a dict, got "
             f"{type(value).__name__} {value!r} from {spec.input!r}"
@@ -121,18 +123,7 @@ def task_input(step: Step, spec: TaskSpec, task: TaskExecution, item: int | None
     return dict(value)
 
 
-def _blocks(spec: TaskSpec, state: str) -> list[Publish]:
-    """The publish blocks of a task that ended in ``state``, in evaluation order."""
-    own = {"SUCCESS": spec.publish, "ERROR": spec.publish_on_error, "SKIPPED": spec.publish_on_skip}
-    clause = {"SUCCESS": spec.on_success, "ERROR": spec.on_error, "SKIPPED": spec.on_skip}
-    # why: Mistral merges on-complete's publish for a skipped task too.
-    clauses = (clause[state], spec.on_complete)
-    return [own[state], *(c.publish for c in clauses if c is not None)]
-
-
-def publish(
-    step: Step, spec: TaskSpec, task: TaskExecution, state: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def publish(step: Step, task: TaskExecution, state: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Evaluate what ``task``, ended in ``state`` (SUCCESS, ERROR or SKIPPED), publishes:
     ``(branch, global)`` variables.
 
@@ -142,25 +133,29 @@ def publish(
     """
     branch: dict[str, Any] = {}
     global_: dict[str, Any] = {}
-    for block in _blocks(spec, state):
-        if not block.empty:
-            _publish_block(step, task, block, branch, global_)
+    for block in plan.publish_blocks(step.spec, task.name, state):
+        _publish_block(step, task, block, branch, global_)
     return branch, global_
 
 
 def _publish_block(
     step: Step, task: TaskExecution, block: Publish, branch: dict[str, Any], global_: dict[str, Any]
 ) -> None:
-    data = {**facts.task_data(step, task), **branch}
-    ctx = facts.context(step, data, task.name)
+    seen = dict(branch)  # what the block's expressions see: published before it
+    ctx = facts.Once(
+        lambda: facts.context(step, {**facts.task_data(step, task), **seen}, task.name)
+    )
     for scope, variables, into in (
         ("branch", block.branch, branch),
         ("global", block.global_, global_),
         ("atomic", block.atomic, global_),
     ):
         for key, raw in variables.items():
+            if not facts.holds_expression(raw):
+                into[key] = raw
+                continue
             try:
-                into[key] = step.evaluate(raw, ctx)
+                into[key] = step.evaluate(raw, ctx())
             except errors.ExpressionError as exc:
                 raise errors.EngineError(
                     f"Failed to evaluate {scope} publish of '{key}' in task '{task.name}': {exc}"

@@ -6,15 +6,14 @@ evaluates the transitions of finished tasks and ends the execution when nothing 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import dataflow, direct, events, lifecycle, reverse, tasks
-from meltemi.engine.state import ExecutionState, TaskExecution
-from meltemi.engine.states import TASK_DONE, ActionState, TaskState, WorkflowState
+from meltemi.engine.state import ExecutionState, TaskExecution, evolve
+from meltemi.engine.states import ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Decision, Evaluator, Step, default_evaluator
 from meltemi.lang.spec import WorkflowSpec
 
@@ -109,16 +108,14 @@ def settle(step: Step) -> None:
     """Process finished tasks' transitions; end the execution when nothing runs."""
     controller = _controller(step)
     while step.is_running():
-        pending = [t for t in step.tasks.values() if t.state in TASK_DONE and not t.processed]
+        pending = step.unprocessed()
         for task in pending:
             if not step.is_running():
                 return
             tasks.guarded(step, task.id, controller.process)
         if pending:
             continue
-        if any(
-            t.state not in TASK_DONE and t.state != TaskState.WAITING for t in step.tasks.values()
-        ):
+        if step.any_active():
             return
         if not controller.finalize(step):
             _complete(step)
@@ -351,7 +348,7 @@ def _reset(task: TaskExecution, reset: bool) -> TaskExecution:
     if not reset and task.with_items:
         failed = {ActionState.ERROR, ActionState.CANCELLED}
         changes["item_states"] = tuple("" if s in failed else s for s in task.item_states)
-    return dataclasses.replace(task, **changes)
+    return evolve(task, **changes)
 
 
 HANDLERS: Mapping[type, Handler] = {

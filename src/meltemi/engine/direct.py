@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from meltemi import errors
-from meltemi.engine import facts, lifecycle, tasks
-from meltemi.engine.state import Fired, TaskExecution
+from meltemi.engine import facts, lifecycle, plan, tasks
+from meltemi.engine.state import Fired, TaskExecution, evolve
 from meltemi.engine.states import TaskState
 from meltemi.engine.step import Step
-from meltemi.lang.spec import OnClause, TaskSpec, Transition, WorkflowSpec
+from meltemi.expr.context import Context
+from meltemi.lang.spec import OnClause, Transition, WorkflowSpec
 
 STATE_COMMANDS = ("fail", "succeed", "pause")
 
 
-def _clauses(spec: TaskSpec) -> tuple[OnClause | None, ...]:
-    return (spec.on_success, spec.on_error, spec.on_complete, spec.on_skip)
-
-
-def _targets(spec: TaskSpec) -> set[str]:
-    return {t.target for c in _clauses(spec) if c is not None for t in c.next if not t.command}
-
-
 def start_tasks(spec: WorkflowSpec) -> list[str]:
     """Tasks no transition leads to, in definition order."""
-    targeted: set[str] = set()
-    for task in spec.tasks.values():
-        targeted |= _targets(task)
-    return [name for name in spec.tasks if name not in targeted]
+    return list(plan.of(spec).start_tasks)
 
 
 def inbound(spec: WorkflowSpec, name: str) -> list[str]:
     """Names of the tasks with a transition to task ``name``."""
-    return [t.name for t in spec.tasks.values() if name in _targets(t)]
+    return list(plan.of(spec).inbound[name])
 
 
 def start(step: Step) -> None:
@@ -46,18 +36,26 @@ def start(step: Step) -> None:
 def process(step: Step, task: TaskExecution) -> None:
     """Evaluate the finished task's transitions and act on those that fire."""
     if task.state == TaskState.CANCELLED:
-        step.put_task(dataclasses.replace(task, processed=True))
+        step.put_task(evolve(task, processed=True))
         return
-    ctx = facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
+    # why built on first use: most transitions have no condition and no parameters.
+    ctx = facts.Once(
+        lambda: facts.context(step, {**facts.base_data(step), **facts.outbound(task)}, task.name)
+    )
     if task.state == TaskState.SKIPPED:
         fired, handled = _fire_skipped(step, task, ctx), False
     else:
         fired, handled = _fire_completed(step, task, ctx)
-    task = step.put_task(dataclasses.replace(task, processed=True, error_handled=handled))
+    fires = task.fired or _starts_a_task(fired)  # set now: one copy of the task, not two
+    task = step.put_task(evolve(task, processed=True, error_handled=handled, fired=fires))
     apply(step, fired)
 
 
-def _fire_completed(step: Step, task: TaskExecution, ctx: Any) -> tuple[list[Fired], bool]:
+Ctx = Callable[[], Context]
+"""The transitions' evaluation context, built when first needed."""
+
+
+def _fire_completed(step: Step, task: TaskExecution, ctx: Ctx) -> tuple[list[Fired], bool]:
     spec = step.task_spec(task.name)
     ok = task.state == TaskState.SUCCESS
     fired = _fire(step, task, spec.on_success if ok else spec.on_error, ctx)
@@ -65,13 +63,13 @@ def _fire_completed(step: Step, task: TaskExecution, ctx: Any) -> tuple[list[Fir
     return fired + _fire(step, task, spec.on_complete, ctx), handled
 
 
-def _fire_skipped(step: Step, task: TaskExecution, ctx: Any) -> list[Fired]:
+def _fire_skipped(step: Step, task: TaskExecution, ctx: Ctx) -> list[Fired]:
     # why: Mistral follows on-success when no on-skip transition fires, never on-complete.
     spec = step.task_spec(task.name)
     return _fire(step, task, spec.on_skip, ctx) or _fire(step, task, spec.on_success, ctx)
 
 
-def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Any) -> list[Fired]:
+def _fire(step: Step, task: TaskExecution, clause: OnClause | None, ctx: Ctx) -> list[Fired]:
     if clause is None:
         return []
     fired = []
@@ -91,20 +89,31 @@ def _command(step: Step, transition: Transition) -> str | None:
     return transition.command
 
 
-def _guard(step: Step, task: TaskExecution, transition: Transition, ctx: Any) -> bool:
+def _guard(step: Step, task: TaskExecution, transition: Transition, ctx: Ctx) -> bool:
     condition = transition.condition
     if isinstance(condition, bool):
         return condition
     return bool(_evaluate(step, task, condition, ctx, "the condition of"))
 
 
-def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Any, what: str) -> Any:
+def _evaluate(step: Step, task: TaskExecution, value: Any, ctx: Ctx, what: str) -> Any:
+    if not facts.holds_expression(value):
+        return value
     try:
-        return step.evaluate(value, ctx)
+        return step.evaluate(value, ctx())
     except errors.ExpressionError as exc:
         raise errors.EngineError(
             f"Failed to evaluate {what} a transition of task '{task.name}': {exc}"
         ) from None
+
+
+def _starts_a_task(fired: list[Fired]) -> bool:
+    """Whether :func:`apply` starts a task: a transition to one comes before any
+    state command (``noop`` is none)."""
+    for item in fired:
+        if item.command != "noop":
+            return item.command is None
+    return False
 
 
 def apply(step: Step, fired: list[Fired]) -> None:
@@ -132,7 +141,8 @@ def apply(step: Step, fired: list[Fired]) -> None:
 
 def schedule(step: Step, source: TaskExecution, name: str) -> None:
     """Start task ``name`` after ``source`` (or count the arrival at a join)."""
-    step.put_task(dataclasses.replace(source, fired=True))
+    if not source.fired:
+        source = step.put_task(evolve(source, fired=True))
     if step.task_spec(name).join is None:
         task = tasks.create(step, name, dict(facts.outbound(source)))
         tasks.start(step, task)
@@ -146,21 +156,27 @@ def _arrive(step: Step, source: TaskExecution, name: str) -> None:
         latest = tasks.create(step, name, {}, waiting_for=source.id)
     elif latest.state == TaskState.WAITING:
         arrivals = (*latest.arrivals, source.id)
-        latest = step.put_task(dataclasses.replace(latest, arrivals=arrivals))
+        latest = step.put_task(evolve(latest, arrivals=arrivals))
     else:
         return  # why: a join runs once per execution; later arrivals are absorbed
-    arrived = {step.tasks[a].name for a in latest.arrivals}
-    if len(arrived) >= _needed(step, name):
+    needed = _needed(step, name)
+    # why count first: the names that arrived are never more than the arrivals.
+    if len(latest.arrivals) >= needed and len(_arrived(step, latest)) >= needed:
         context: dict[str, Any] = {}
         for arrival in latest.arrivals:
             context.update(facts.outbound(step.tasks[arrival]))
-        tasks.start(step, step.put_task(dataclasses.replace(latest, in_context=context)))
+        tasks.start(step, step.put_task(evolve(latest, in_context=context)))
+
+
+def _arrived(step: Step, join: TaskExecution) -> set[str]:
+    """Names of the inbound tasks whose transitions reached ``join``."""
+    return {step.tasks[a].name for a in join.arrivals}
 
 
 def _needed(step: Step, name: str) -> int:
     join = step.task_spec(name).join
     if join == "all":
-        return len(inbound(step.spec, name))
+        return len(plan.of(step.spec).inbound[name])
     if join == "one":
         return 1
     return int(join or 1)
@@ -173,7 +189,7 @@ def finalize(step: Step) -> bool:
     """
     waiting = [t for t in step.tasks.values() if t.state == TaskState.WAITING]
     for task in waiting:
-        arrived = sorted({step.tasks[a].name for a in task.arrivals})
+        arrived = sorted(_arrived(step, task))
         expected = inbound(step.spec, task.name)
         info = (
             f"Join of task '{task.name}' can not be satisfied: {len(arrived)} of "

@@ -4,31 +4,58 @@ the evaluation contexts of a task and of the workflow."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from meltemi.engine import plan
 from meltemi.engine.state import ExecutionState, TaskExecution
 from meltemi.engine.step import Step
 from meltemi.expr.context import Context
+from meltemi.expr.limits import Limits
+
+T = TypeVar("T")
 
 
-class LazyDict(Mapping[str, Any]):
-    """A read-only mapping whose costly values are computed on first access."""
+class Once(Generic[T]):
+    """``make()``, computed on the first call and kept (lighter than ``functools.cache``,
+    for the evaluation contexts a step builds only when an expression needs them)."""
 
-    def __init__(self, values: dict[str, Any], lazy: Mapping[str, Callable[[], Any]]) -> None:
-        self._values = values
-        self._lazy = lazy
+    _value: T
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._done = False
+
+    def __call__(self) -> T:
+        if not self._done:
+            self._value = self._make()
+            self._done = True
+        return self._value
+
+
+class Deferred(Mapping[str, Any]):
+    """A read-only mapping built by ``make`` on first access.
+
+    Why: each evaluation context carries ``execution()``'s view, which few
+    expressions read; building it only when read keeps contexts cheap.
+    """
+
+    def __init__(self, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._make = make
+        self._mapping: Mapping[str, Any] | None = None
+
+    def _built(self) -> Mapping[str, Any]:
+        if self._mapping is None:
+            self._mapping = self._make()
+        return self._mapping
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self._values and key in self._lazy:
-            self._values[key] = self._lazy[key]()
-        return self._values[key]
+        return self._built()[key]
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._values
-        yield from (k for k in self._lazy if k not in self._values)
+        return iter(self._built())
 
     def __len__(self) -> int:
-        return len(self._values.keys() | self._lazy.keys())
+        return len(self._built())
 
 
 class StateFacts:
@@ -165,10 +192,10 @@ def task_records(state: ExecutionState) -> list[dict[str, Any]]:
     return [task_record(state, t) for t in state.tasks.values()]
 
 
-def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
-    """A task execution as ``task()`` shows it."""
+def task_view(step: Step, task: TaskExecution) -> dict[str, Any]:
+    """A task execution as ``task()`` shows it (``spec`` is dumped once per spec)."""
     spec = step.spec.tasks.get(task.name)
-    values = {
+    return {
         "id": task.id,
         "name": task.name,
         "state": str(task.state),
@@ -178,15 +205,14 @@ def task_view(step: Step, task: TaskExecution) -> Mapping[str, Any]:
         "type": "WORKFLOW" if spec is not None and spec.workflow else "ACTION",
         "workflow_execution_id": step.wf.id,
         "created_at": task.created_at,
+        "spec": plan.task_json(step.spec, task.name),
     }
-    lazy = {"spec": lambda: None if spec is None else spec.model_dump(by_alias=True)}
-    return LazyDict(values, lazy)
 
 
-def execution_view(step: Step) -> Mapping[str, Any]:
-    """This execution as ``execution()`` shows it."""
+def execution_view(step: Step) -> dict[str, Any]:
+    """This execution as ``execution()`` shows it (``spec`` is dumped once per spec)."""
     wf = step.wf
-    values = {
+    return {
         "id": wf.id,
         "name": wf.workflow_name,
         "workflow_name": wf.workflow_name,
@@ -197,8 +223,8 @@ def execution_view(step: Step) -> Mapping[str, Any]:
         "parent_task_execution_id": wf.parent_task_execution_id,
         "created_at": wf.created_at,
         "output": wf.output,
+        "spec": plan.workflow_json(step.spec),
     }
-    return LazyDict(values, {"spec": lambda: step.spec.model_dump(by_alias=True)})
 
 
 def base_data(step: Step) -> dict[str, Any]:
@@ -209,20 +235,54 @@ def base_data(step: Step) -> dict[str, Any]:
     return {**wf.globals, **wf.input, **wf.vars}
 
 
+_LIMITS = Limits()
+"""The default limits, shared by every context (``Limits`` is frozen)."""
+
+
 def context(step: Step, data: Any, current: str | None = None) -> Context:
     """An evaluation context over ``data``, with ``task()`` meaning task ``current``."""
     return Context(
         data=data,
         env=step.wf.env,
-        execution=execution_view(step),
+        execution=Deferred(lambda: execution_view(step)),
         globals=step.wf.globals,
         facts=StateFacts(step, current),
+        limits=_LIMITS,
     )
+
+
+def holds_expression(value: Any) -> bool:
+    """Whether evaluating ``value`` might give anything but ``value`` itself.
+
+    Plain data (dicts, lists, numbers, and strings without an expression mark) is
+    returned as it is by the evaluator, so the engine skips building a context for it.
+    Any other type, and any string with ``<%``, ``{{`` or ``{%``, counts as an
+    expression: the evaluator then decides (data nested too deeply too).
+    """
+    try:
+        return _holds(value)
+    except RecursionError:
+        return True
+
+
+def _holds(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return "<%" in value or "{{" in value or "{%" in value
+    if kind is dict:
+        return any(_holds(k) or _holds(v) for k, v in value.items())
+    if kind is list:
+        return any(_holds(v) for v in value)
+    return kind not in _PLAIN
+
+
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 def task_data(step: Step, task: TaskExecution, item: int | None = None) -> dict[str, Any]:
     """``$`` for expressions of ``task`` (its inbound context, plus item variables)."""
-    data = {**base_data(step), **task.in_context}
+    wf = step.wf
+    data = {**wf.globals, **wf.input, **wf.vars, **task.in_context}  # base_data's, merged once
     if item is not None:
         data.update(task.item_vars[item])
     return data

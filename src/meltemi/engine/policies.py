@@ -14,7 +14,7 @@ from meltemi.lang.spec import TaskSpec
 
 
 def _value(step: Step, task: TaskExecution, raw: Any, item: int | None = None) -> Any:
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or not facts.holds_expression(raw):
         return raw
     data = facts.task_data(step, task, item)
     return step.evaluate(raw, facts.context(step, data, task.name))
@@ -31,6 +31,8 @@ def _number(step: Step, task: TaskExecution, raw: Any, policy: str) -> float:
 
 
 def _flag(step: Step, task: TaskExecution, raw: Any, policy: str, item: int | None = None) -> bool:
+    if type(raw) is bool:  # the usual literal: nothing to evaluate or check
+        return raw
     value = _value(step, task, raw, item)
     if not isinstance(value, bool | int | type(None)):
         raise errors.EngineError(
@@ -103,7 +105,7 @@ def retry_delay(
     ``task.result`` holds the unit's latest result, so ``task()`` sees it.
     """
     retry = spec.retry
-    if retry is None or (succeeded and retry.continue_on is None):
+    if retry is None or not may_retry(spec, succeeded=succeeded):
         return None
     count = _value(step, task, retry.count, _unit(task, item))
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -121,6 +123,12 @@ def retry_delay(
     ):
         return None
     return _number(step, task, retry.delay, "RetryPolicy")
+
+
+def may_retry(spec: TaskSpec, *, succeeded: bool) -> bool:
+    """Whether the retry policy may run a unit again (no expression evaluated yet)."""
+    retry = spec.retry
+    return retry is not None and (not succeeded or retry.continue_on is not None)
 
 
 def _unit(task: TaskExecution, item: int) -> int | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import facts, tasks
-from meltemi.engine.state import TaskExecution
+from meltemi.engine.state import TaskExecution, evolve
 from meltemi.engine.states import TaskState
 from meltemi.engine.step import Step
 from meltemi.lang.spec import WorkflowSpec
@@ -55,7 +54,7 @@ def start(step: Step) -> None:
 
 def process(step: Step, task: TaskExecution) -> None:
     """After a task succeeded, start the required tasks whose dependencies all succeeded."""
-    step.put_task(dataclasses.replace(task, processed=True))
+    step.put_task(evolve(task, processed=True))
     if task.state != TaskState.SUCCESS:
         return
     for name in required(step.spec, step.wf.params["task_name"]):
@@ -71,7 +70,7 @@ def _start_after(step: Step, name: str, done: list[TaskExecution]) -> None:
     context: dict[str, Any] = {}
     for dependency in done:
         context.update(facts.outbound(dependency))
-        step.put_task(dataclasses.replace(step.tasks[dependency.id], fired=True))
+        step.put_task(evolve(step.tasks[dependency.id], fired=True))
     tasks.start(step, tasks.create(step, name, context))
 
 

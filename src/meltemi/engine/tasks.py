@@ -3,16 +3,17 @@ with-items items), results, retries, completion with publish."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
 from meltemi import errors
 from meltemi.engine import commands, dataflow, events, lifecycle, policies
-from meltemi.engine.state import ActionExecution, TaskExecution
+from meltemi.engine.state import ActionExecution, TaskExecution, evolve, make
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
 from meltemi.engine.step import Step
+from meltemi.lang.spec import TaskSpec
 
 S = TaskState
 
@@ -23,7 +24,8 @@ def create(
     """A new execution of task ``name`` (IDLE, or WAITING for a join)."""
     state = S.IDLE if waiting_for is None else S.WAITING
     arrivals = () if waiting_for is None else (waiting_for,)
-    task = TaskExecution(
+    task = make(
+        TaskExecution,
         id=step.new_id(),
         name=name,
         state=state,
@@ -88,66 +90,104 @@ def _timer(step: Step, seconds: float, event: events.Event) -> commands.SetTimer
 def run(step: Step, task: TaskExecution, *, reset: bool = True) -> None:
     """Run the task's units (actions or sub-workflows), setting its timeout timer."""
     spec = step.task_spec(task.name)
-    task = step.set_task_state(task, S.RUNNING, run=task.run + 1)
+    units = _ONE_UNIT if reset and not spec.with_items else {}
+    task = step.set_task_state(task, S.RUNNING, run=task.run + 1, **units)
     seconds = policies.timeout(step, spec, task)
     if seconds is not None:
         step.emit(_timer(step, seconds, events.TaskTimedOut(task.id, task.run)))
     concurrency = policies.concurrency(step, spec, task)
-    if spec.with_items and reset:
-        try:
-            items = dataflow.with_items(step, spec, task)
-        except (errors.ExpressionError, errors.EngineError):
-            step.put_task(dataclasses.replace(task, with_items=True, result=[]))
-            raise
-        n = len(items)
-        task = dataclasses.replace(
-            task,
-            with_items=True,
-            item_vars=items,
-            item_states=("",) * n,
-            item_results=(None,) * n,
-            attempts=(0,) * n,
-            unit_actions=("",) * n,
-        )
-    elif reset:
-        task = dataclasses.replace(
-            task, item_states=("",), item_results=(None,), attempts=(0,), unit_actions=("",)
-        )
-    task = step.put_task(dataclasses.replace(task, concurrency=concurrency))
+    items = _items(step, spec, task) if spec.with_items and reset else {}
+    if items or concurrency != task.concurrency:
+        task = step.put_task(evolve(task, concurrency=concurrency, **items))
     advance(step, task)
+
+
+_ONE_UNIT: Mapping[str, Any] = {
+    "item_states": ("",),
+    "item_results": (None,),
+    "attempts": (0,),
+    "unit_actions": ("",),
+}
+"""The run units of a task without with-items, none started."""
+
+
+def _items(step: Step, spec: TaskSpec, task: TaskExecution) -> dict[str, Any]:
+    """The fields of a with-items task whose items are evaluated anew, none started."""
+    try:
+        items = dataflow.with_items(step, spec, task)
+    except (errors.ExpressionError, errors.EngineError):
+        step.put_task(evolve(task, with_items=True, result=[]))
+        raise
+    n = len(items)
+    return {
+        "with_items": True,
+        "item_vars": items,
+        "item_states": ("",) * n,
+        "item_results": (None,) * n,
+        "attempts": (0,) * n,
+        "unit_actions": ("",) * n,
+    }
 
 
 def advance(step: Step, task: TaskExecution) -> None:
     """Start units while capacity allows; finish the task when every unit is done.
 
-    Counts use ``tuple.count``/``index`` (C loops): a step of a with-items task over
-    hundreds of items stays cheap.
+    A unit is unstarted (``""``), RUNNING, SUCCESS, ERROR or CANCELLED: the set of the
+    states present (one C-level pass, a with-items task may have hundreds of units)
+    tells which case it is.
     """
-    states = task.item_states
-    failed = states.count(ActionState.ERROR) + states.count(ActionState.CANCELLED)
-    busy = states.count(ActionState.RUNNING)
-    if not failed:
-        i = _next_unstarted(states, 0)
-        while i is not None and (task.concurrency == 0 or busy < task.concurrency):
-            task = start_unit(step, task, i)
-            states, busy = task.item_states, busy + 1
-            i = _next_unstarted(states, i + 1)
-        if states.count(ActionState.SUCCESS) == len(states):
-            finish(step, task, ok=True, state_info=None)
+    present = set(task.item_states)
+    if ActionState.ERROR in present or ActionState.CANCELLED in present:
+        if ActionState.RUNNING not in present:
+            failed_at = next(i for i, s in enumerate(task.item_states) if s in _FAILED)
+            finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
         return
-    if busy == 0:
-        failed_at = next(i for i, s in enumerate(states) if s in _FAILED)
-        finish(step, task, ok=False, state_info=_unit_error(step, task, failed_at))
+    if "" in present:  # some units wait to start: the task can not finish yet
+        busy = task.item_states.count(ActionState.RUNNING) if task.concurrency else 0
+        _start_units(step, task, busy)
+    elif ActionState.RUNNING not in present:
+        finish(step, task, ok=True, state_info=None)
 
 
 _FAILED = frozenset({ActionState.ERROR, ActionState.CANCELLED})
 
 
-def _next_unstarted(states: tuple[str, ...], start: int) -> int | None:
+def _start_units(step: Step, task: TaskExecution, busy: int) -> TaskExecution:
+    """Start the units not started yet, as many as the concurrency allows beside the
+    ``busy`` ones; the task's new version is built once, after the last."""
+    room = (task.concurrency or len(task.item_states)) - busy
+    states, attempts = list(task.item_states), list(task.attempts)
+    actions = list(task.unit_actions)
+    started = 0
     try:
-        return states.index("", start)
-    except ValueError:
-        return None
+        for i in itertools.islice(_unstarted(task.item_states), max(room, 0)):
+            attempts[i], actions[i] = _launch(step, task, i)
+            states[i] = ActionState.RUNNING
+            started += 1
+    finally:  # why: on an error, the units already started are in the task it fails
+        if started:
+            changed = evolve(
+                task,
+                item_states=tuple(states),
+                attempts=tuple(attempts),
+                unit_actions=tuple(actions),
+            )
+            task = step.put_task(changed)
+    return task
+
+
+def _unstarted(states: tuple[str, ...]) -> Iterator[int]:
+    """Indexes of the units not started yet, in order."""
+    i = _next_unstarted(states, 0)
+    while i is not None:
+        yield i
+        i = _next_unstarted(states, i + 1)
+
+
+def _next_unstarted(states: tuple[str, ...], start: int) -> int | None:
+    # why not try/index/except: most calls find no unstarted unit, and raising costs more.
+    rest = states[start:] if start else states
+    return states.index("", start) if "" in rest else None
 
 
 def _unit_error(step: Step, task: TaskExecution, i: int) -> str | None:
@@ -164,13 +204,46 @@ def _set(values: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
 
 def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
     """Emit the command that runs unit ``i`` of the task (next attempt)."""
+    attempt, action_id = _launch(step, task, i)
+    changed = evolve(
+        task,
+        item_states=_set(task.item_states, i, ActionState.RUNNING),
+        attempts=_set(task.attempts, i, attempt),
+        unit_actions=_set(task.unit_actions, i, action_id),
+    )
+    return step.put_task(changed)
+
+
+def _launch(step: Step, task: TaskExecution, i: int) -> tuple[int, str]:
+    """Emit the command of unit ``i``'s next attempt and store its action execution
+    (RUNNING); the attempt number and the action (or child execution) id."""
     spec = step.task_spec(task.name)
     unit = i if task.with_items else None
     attempt = task.attempts[i] + 1
     data_input = dataflow.task_input(step, spec, task, unit)
     action_id = step.new_id()
+    kind, name = _emit_unit(
+        step, spec, task, action_id=action_id, data_input=data_input, unit=unit, attempt=attempt
+    )
+    fields = {"kind": kind, "name": name, "input": data_input, "attempt": attempt, "item": unit}
+    step.put_action(make(ActionExecution, id=action_id, task_execution_id=task.id, **fields))
+    step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
+    return attempt, action_id
+
+
+def _emit_unit(
+    step: Step,
+    spec: TaskSpec,
+    task: TaskExecution,
+    *,
+    action_id: str,
+    data_input: dict[str, Any],
+    unit: int | None,
+    attempt: int,
+) -> tuple[str, str]:
+    """Emit the command that starts a unit; its kind and its action or workflow name."""
     if spec.workflow is not None:
-        kind, name = "workflow", _name(step, task, spec.workflow, unit)
+        name = _name(step, task, spec.workflow, unit)
         _start_subworkflow(
             step,
             task=task,
@@ -180,34 +253,47 @@ def start_unit(step: Step, task: TaskExecution, i: int) -> TaskExecution:
             unit=unit,
             attempt=attempt,
         )
-    else:
-        kind, name = "action", _name(step, task, spec.action or "std.noop", unit)
-        step.emit(
-            commands.RunAction(
-                action_execution_id=action_id,
-                task_execution_id=task.id,
-                task_name=task.name,
-                action=name,
-                input=data_input,
-                attempt=attempt,
-                item=unit,
-                safe_rerun=policies.safe_rerun(step, spec, task),
-                timeout=policies.timeout(step, spec, task),
-                workbook=step.spec.workbook,
-                namespace=step.spec.namespace,
-                target=_target(step, task, spec.target, unit),
-            )
-        )
-    action = ActionExecution(action_id, task.id, kind, name, data_input, attempt, unit)
-    step.put_action(action)
-    step.record("action_execution", action_id, name, None, ActionState.RUNNING, None)
-    changed = dataclasses.replace(
+        return "workflow", name
+    name = _name(step, task, spec.action or "std.noop", unit)
+    command = _run_action(
+        step,
+        spec,
         task,
-        item_states=_set(task.item_states, i, ActionState.RUNNING),
-        attempts=_set(task.attempts, i, attempt),
-        unit_actions=_set(task.unit_actions, i, action_id),
+        action_id=action_id,
+        name=name,
+        data_input=data_input,
+        unit=unit,
+        attempt=attempt,
     )
-    return step.put_task(changed)
+    step.emit(command)
+    return "action", name
+
+
+def _run_action(
+    step: Step,
+    spec: TaskSpec,
+    task: TaskExecution,
+    *,
+    action_id: str,
+    name: str,
+    data_input: dict[str, Any],
+    unit: int | None,
+    attempt: int,
+) -> commands.RunAction:
+    return commands.RunAction(
+        action_execution_id=action_id,
+        task_execution_id=task.id,
+        task_name=task.name,
+        action=name,
+        input=data_input,
+        attempt=attempt,
+        item=unit,
+        safe_rerun=policies.safe_rerun(step, spec, task),
+        timeout=policies.timeout(step, spec, task),
+        workbook=step.spec.workbook,
+        namespace=step.spec.namespace,
+        target=_target(step, task, spec.target, unit),
+    )
 
 
 def _name(step: Step, task: TaskExecution, raw: str, unit: int | None) -> str:
@@ -280,18 +366,18 @@ def unit_result(
     i = action.item or 0
     if task.state != S.RUNNING or task.unit_actions[i] != action.id:
         return  # the task timed out, was cancelled, or this attempt was superseded
-    task = step.put_task(dataclasses.replace(task, result=output))
     spec = step.task_spec(task.name)
-    if new != ActionState.CANCELLED:
-        delay = policies.retry_delay(step, spec, task, i, new == ActionState.SUCCESS)
+    succeeded = new == ActionState.SUCCESS
+    if new != ActionState.CANCELLED and policies.may_retry(spec, succeeded=succeeded):
+        task = step.put_task(evolve(task, result=output))  # what the retry policy sees
+        delay = policies.retry_delay(step, spec, task, i, succeeded)
         if delay is not None:
             retry_later(step, task, i, delay)
             return
     states = _set(task.item_states, i, new)
     results = _set(task.item_results, i, output)
-    advance(
-        step, step.put_task(dataclasses.replace(task, item_states=states, item_results=results))
-    )
+    changed = evolve(task, result=output, item_states=states, item_results=results)
+    advance(step, step.put_task(changed))
 
 
 def retry_later(step: Step, task: TaskExecution, i: int, delay: float) -> None:
@@ -307,13 +393,14 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
     """All units are done: apply fail-on and wait-after, then complete the task."""
     spec = step.task_spec(task.name)
     result = list(task.item_results) if task.with_items else task.item_results[0]
-    task = step.put_task(dataclasses.replace(task, result=result))
+    if result is not task.result:  # a task without with-items already holds it
+        task = step.put_task(evolve(task, result=result))
     if ok and policies.fail_on(step, spec, task):
         ok, state_info = False, f"Task '{task.name}' failed by its fail-on condition"
     delay = policies.wait_after(step, spec, task)
     if delay > 0:
         outcome = S.SUCCESS if ok else S.ERROR
-        task = step.put_task(dataclasses.replace(task, outcome=outcome, state_info=state_info))
+        task = step.put_task(evolve(task, outcome=outcome, state_info=state_info))
         step.emit(_timer(step, delay, events.WaitAfterElapsed(task.id)))
         return
     complete(step, task, ok=ok, state_info=state_info)
@@ -322,7 +409,7 @@ def finish(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None)
 def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | None) -> None:
     """Publish, apply keep-result, and set the task's final state."""
     spec = step.task_spec(task.name)
-    branch, global_ = dataflow.publish(step, spec, task, S.SUCCESS if ok else S.ERROR)
+    branch, global_ = dataflow.publish(step, task, S.SUCCESS if ok else S.ERROR)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
     result = task.result if policies.keep_result(step, spec, task) else None
@@ -340,14 +427,13 @@ def complete(step: Step, task: TaskExecution, *, ok: bool, state_info: str | Non
 def skip(step: Step, task: TaskExecution) -> None:
     """Skip a task in ERROR: it publishes ``publish-on-skip`` and, once settled, follows
     its ``on-skip`` transitions (``on-success`` when none fires)."""
-    spec = step.task_spec(task.name)
     task = step.set_task_state(
         task, S.SKIPPED, SKIPPED_INFO, processed=False, error_handled=False, outcome=None
     )
-    branch, global_ = dataflow.publish(step, spec, task, S.SKIPPED)
+    branch, global_ = dataflow.publish(step, task, S.SKIPPED)
     if global_:
         step.update(globals={**step.wf.globals, **global_})
-    step.put_task(dataclasses.replace(task, published=branch))
+    step.put_task(evolve(task, published=branch))
 
 
 SKIPPED_INFO = "Task was skipped."
