@@ -28,6 +28,7 @@ import psycopg.errors
 import sqlalchemy as sa
 from psycopg import sql as pgsql
 from psycopg.types.json import Json as PgJson
+from psycopg.types.json import Jsonb as PgJsonb
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -227,7 +228,7 @@ def insert_many(
     if missing:
         rows = [{**_defaults(missing), **row} for row in rows]
     sql = _insert_sql(table, tuple(columns), skip_duplicates=skip_duplicates)
-    _raw(session).execute(sql, (PgJson(rows, dumpb),))
+    _raw(session).execute(sql, (_recordset(table)(rows, dumpb),))
 
 
 def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -238,7 +239,8 @@ def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             keyed = [{**r, "_id": r["id"]} for r in group]
             connection(session).execute(_sqlite_update(table, names), keyed)
         else:
-            _raw(session).execute(_update_sql(table, names), (PgJson(group, dumpb),))
+            recordset = _recordset(table)(group, dumpb)
+            _raw(session).execute(_update_sql(table, names), (recordset,))
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
@@ -284,10 +286,30 @@ def _raw(session: Session) -> psycopg.Connection[Any]:
 
 
 # Table and column names in these statements come from our own models, never from input.
-_INSERT = 'INSERT INTO "{t}" ({c}) SELECT {v} FROM json_populate_recordset(NULL::"{t}", %s)'
+_INSERT = 'INSERT INTO "{t}" ({c}) SELECT {v} FROM {f}_populate_recordset(NULL::"{t}", %s)'
 _UPDATE = (
-    'UPDATE "{t}" AS t SET {a} FROM json_populate_recordset(NULL::"{t}", %s) AS v WHERE t.id = v.id'
+    'UPDATE "{t}" AS t SET {a} FROM {f}_populate_recordset(NULL::"{t}", %s) AS v WHERE t.id = v.id'
 )
+
+
+@functools.cache
+def _keeps_text(table: sa.Table) -> bool:
+    """Whether ``table`` has a plain ``json`` column, whose text (key order included)
+    must come through as sent: then rows travel as ``json``, else as ``jsonb``, which
+    PostgreSQL turns into its column values faster, large ones twice as fast."""
+    pg = postgresql.dialect()
+    return any(
+        isinstance(c.type, sa.JSON) and not isinstance(c.type.dialect_impl(pg), postgresql.JSONB)
+        for c in table.columns
+    )
+
+
+def _recordset(table: sa.Table) -> type[PgJson | PgJsonb]:
+    return PgJson if _keeps_text(table) else PgJsonb
+
+
+def _function(table: sa.Table) -> str:
+    return "json" if _keeps_text(table) else "jsonb"
 
 
 @functools.cache
@@ -299,7 +321,7 @@ def _insert_sql(
         f'COALESCE("{c.name}", statement_timestamp())' if _is_clock(c) else f'"{c.name}"'
         for c in columns
     )
-    sql = _INSERT.format(t=table.name, c=names, v=values)
+    sql = _INSERT.format(t=table.name, c=names, v=values, f=_function(table))
     return (sql + " ON CONFLICT DO NOTHING" if skip_duplicates else sql).encode()
 
 
@@ -311,7 +333,7 @@ def _is_clock(column: sa.Column[Any]) -> bool:
 @functools.cache
 def _update_sql(table: sa.Table, names: tuple[str, ...]) -> bytes:
     assigned = ", ".join(f'"{n}" = v."{n}"' for n in names if n != "id")
-    return _UPDATE.format(t=table.name, a=assigned).encode()
+    return _UPDATE.format(t=table.name, a=assigned, f=_function(table)).encode()
 
 
 def with_defaults(table: sa.Table, row: Mapping[str, Any]) -> dict[str, Any]:
