@@ -29,6 +29,10 @@ class Settings:
     port: int = 8989
     roles: tuple[str, ...] = ROLES
     """Which roles this process runs (``api``, ``engine``, ``executor``, ``scheduler``)."""
+    access_log: bool = False
+    """Log every HTTP request (uvicorn's access log). Off by default: formatting and
+    writing the line costs about a quarter of a simple request's CPU; state changes are
+    in the history anyway."""
     worker_concurrency: int = 32
     """How many jobs (engine steps and actions) one process runs at once."""
     lease_seconds: float = 30.0

@@ -90,7 +90,7 @@ FILTERS = {
 Listing = Annotated[paging.Listing, Depends(paging.listing(FILTERS))]
 
 
-def body(row: models.WorkflowExecution, *, with_output: bool = True) -> dict[str, Any]:
+def body(row: executions.Resource, *, with_output: bool = True) -> dict[str, Any]:
     """The resource for a stored execution."""
     out = {
         "id": row.id,
@@ -119,7 +119,7 @@ def body(row: models.WorkflowExecution, *, with_output: bool = True) -> dict[str
 def read(db: Database, execution_id: str) -> dict[str, Any]:
     """The resource of execution ``execution_id`` (NotFound if there is none)."""
     with db.transaction(readonly=True) as session:
-        return body(executions.get(session, execution_id))
+        return body(executions.resource(session, execution_id))
 
 
 def list_page(

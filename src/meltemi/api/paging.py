@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -172,10 +172,11 @@ def parse_filter(name: str, raw: str, kind: Kind) -> Any:
 
 def listing(
     filters: Mapping[str, Kind], *, default_sort: str = "created_at", key: str = "id"
-) -> Callable[..., Listing]:
-    """A FastAPI dependency reading paging parameters and the ``filters`` a resource takes."""
+) -> Callable[..., Awaitable[Listing]]:
+    """A FastAPI dependency reading paging parameters and the ``filters`` a resource takes
+    (a coroutine, so that FastAPI runs it on the event loop, not in its thread pool)."""
 
-    def dependency(
+    async def dependency(
         request: Request,
         *,
         marker: str | None = Query(None, description="Id of the last item already seen"),

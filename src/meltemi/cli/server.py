@@ -34,6 +34,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=None, help="port (default 8989)")
     parser.add_argument("--db", default=None, help="database URL (default: embedded SQLite)")
     parser.add_argument(
+        "--access-log",
+        action="store_const",
+        const=True,
+        default=None,
+        help="log every HTTP request (MELTEMI_ACCESS_LOG)",
+    )
+    parser.add_argument(
         "--role",
         default="all",
         help=f"comma-separated roles among {', '.join(ROLES)}, or 'all' (default)",
@@ -57,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env(
-            db_url=args.db, host=args.host, port=args.port, roles=roles_of(args.role)
+            db_url=args.db,
+            host=args.host,
+            port=args.port,
+            roles=roles_of(args.role),
+            access_log=args.access_log,
         )
     except errors.ConfigError as exc:
         log.error("%s", exc)  # noqa: TRY400 - a usage error needs no traceback
@@ -105,7 +116,13 @@ async def serve(rt: step.Runtime) -> None:
     server: _Server | None = None
     if "api" in settings.roles:
         app = create_app(settings, rt.db, control=control.Controller(rt))
-        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            access_log=settings.access_log,
+        )
         server = _Server(config)
     async with anyio.create_task_group() as tg:
         if worker.kinds:

@@ -124,7 +124,7 @@ def create_engine(url: str | URL) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    engine = sa.create_engine(parsed, json_serializer=dumps)
+    engine = sa.create_engine(parsed, json_serializer=dumps, pool_use_lifo=True)
     event.listen(engine.pool, "checkin", _note_checkin)
     event.listen(engine.pool, "checkout", functools.partial(_ping_if_idle, engine.dialect))
     return engine
@@ -226,9 +226,9 @@ def insert_many(
     columns = _insertable(table)
     missing = [c for c in columns if not _is_clock(c) and any(c.name not in r for r in rows)]
     if missing:
-        rows = [{**_defaults(missing), **row} for row in rows]
+        rows = _filled(rows, missing)
     sql = _insert_sql(table, tuple(columns), skip_duplicates=skip_duplicates)
-    _raw(session).execute(sql, (_recordset(table)(rows, dumpb),))
+    _send(session, sql, _recordset(table)(rows, dumpb))
 
 
 def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -239,8 +239,55 @@ def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             keyed = [{**r, "_id": r["id"]} for r in group]
             connection(session).execute(_sqlite_update(table, names), keyed)
         else:
-            recordset = _recordset(table)(group, dumpb)
-            _raw(session).execute(_update_sql(table, names), (recordset,))
+            _send(session, _update_sql(table, names), _recordset(table)(group, dumpb))
+
+
+def _send(session: Session, sql: bytes, rows: PgJson | PgJsonb) -> None:
+    """Run one bulk statement on PostgreSQL, or queue it in the current :func:`batch`."""
+    queued: list[tuple[bytes, PgJson | PgJsonb]] | None = session.info.get(_BATCH_KEY)
+    if queued is None:
+        _raw(session).execute(sql, (rows,))
+    else:
+        queued.append((sql, rows))
+
+
+_BATCH_KEY = "meltemi.batch"
+
+
+@contextlib.contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Send the bulk writes made inside together, at the end, in one round trip
+    (PostgreSQL's pipeline mode; SQLite runs them as they come).
+
+    Only for writes that nothing inside reads back: a statement run inside the batch
+    through anything but :func:`insert_many` and :func:`update_many` runs at once,
+    before the queued writes. Nested batches join the outer one. A failed write raises
+    when the batch ends.
+    """
+    if _is_sqlite(session) or _BATCH_KEY in session.info:
+        yield
+        return
+    queued: list[tuple[bytes, PgJson | PgJsonb]] = []
+    session.info[_BATCH_KEY] = queued
+    try:
+        yield
+    finally:
+        del session.info[_BATCH_KEY]
+    if queued:
+        raw = _raw(session)
+        with raw.pipeline():
+            for sql, rows in queued:
+                raw.execute(sql, (rows,))
+
+
+def _filled(rows: list[dict[str, Any]], missing: list[sa.Column[Any]]) -> list[dict[str, Any]]:
+    """``rows`` with the defaults of the ``missing`` columns they lack: fixed defaults
+    computed once, callable ones (a new id) per row."""
+    fixed = _defaults([c for c in missing if not (c.default and c.default.is_callable)])
+    made = [c for c in missing if c.default and c.default.is_callable]
+    if not made:
+        return [{**fixed, **row} for row in rows]
+    return [{**fixed, **_defaults(made), **row} for row in rows]
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
@@ -297,9 +344,9 @@ def _keeps_text(table: sa.Table) -> bool:
     """Whether ``table`` has a plain ``json`` column, whose text (key order included)
     must come through as sent: then rows travel as ``json``, else as ``jsonb``, which
     PostgreSQL turns into its column values faster, large ones twice as fast."""
-    pg = postgresql.dialect()
     return any(
-        isinstance(c.type, sa.JSON) and not isinstance(c.type.dialect_impl(pg), postgresql.JSONB)
+        isinstance(c.type, sa.JSON)
+        and not isinstance(c.type._variant_mapping.get("postgresql"), postgresql.JSONB)
         for c in table.columns
     )
 

@@ -45,6 +45,19 @@ def get(session: Session, id_: str, *, with_state: bool = False) -> models.Workf
     return row
 
 
+Resource = models.WorkflowExecution | sa.Row[Any]
+"""An execution as read for the API: a model instance, or a row of :func:`resource`."""
+
+
+def resource(session: Session, id_: str) -> sa.Row[Any]:
+    """The columns of execution ``id_`` that the API shows (not its engine state or
+    spec), read with one Core query; :class:`errors.NotFound` if there is none."""
+    found = dialects.connection(session).execute(_RESOURCE, {"execution_id": id_}).first()
+    if found is None:
+        raise errors.NotFound(rows.kind_of(Model), id_)
+    return found
+
+
 def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
     """The execution ``id_`` with its engine state, locked until the transaction ends.
 
@@ -60,6 +73,9 @@ def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
 
 _LOCKED = [c for c in _TABLE.c if c.name != "spec"]  # read on a cache miss: spec_of()
 _LOCK = sa.select(*_LOCKED).where(_TABLE.c.id == sa.bindparam("execution_id")).with_for_update()
+_RESOURCE = sa.select(*(c for c in _LOCKED if c.name != "engine_state")).where(
+    _TABLE.c.id == sa.bindparam("execution_id")
+)
 _SPEC = sa.select(_TABLE.c.spec).where(_TABLE.c.id == sa.bindparam("execution_id"))
 
 

@@ -21,7 +21,7 @@ from meltemi.engine import commands, events
 from meltemi.engine.state import ExecutionState
 from meltemi.lang.spec import WorkflowSpec
 from meltemi.settings import Settings
-from meltemi.store import definitions, executions, history, jobs, models
+from meltemi.store import definitions, dialects, executions, history, jobs, models
 from meltemi.store.db import Database, Session
 from meltemi.worker import catalog, project
 
@@ -201,14 +201,16 @@ def _write_rest(
     decision: engine.Decision,
     at: dt.datetime,
 ) -> None:
-    """Everything of :func:`write` but the execution row itself."""
+    """Everything of :func:`write` but the execution row itself, sent as one batch
+    (nothing here reads back what it writes)."""
     new = decision.state
-    project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at)
-    history.append(session, project.history_events(row, decision.history))
-    queued: list[jobs.NewJob] = []
-    for command in decision.commands:
-        _carry_out(session, rt, row, command, queued)
-    jobs.enqueue_many(session, queued)
+    with dialects.batch(session):
+        project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at)
+        history.append(session, project.history_events(row, decision.history))
+        queued: list[jobs.NewJob] = []
+        for command in decision.commands:
+            _carry_out(session, rt, row, command, queued)
+        jobs.enqueue_many(session, queued)
 
 
 def _carry_out(
@@ -351,8 +353,9 @@ def create_execution(
     # Started at once: decide first, then insert the row as the decision left it.
     decision = _decide_all(start, spec, state, events.StartExecution(), family=(), at=at)
     final = project.execution_values(params, None, decision.state)
-    row = executions.create(session, **{**columns, **final})
-    _write_rest(session, start, row, spec, old=state, decision=decision, at=at)
+    with dialects.batch(session):
+        row = executions.create(session, **{**columns, **final})
+        _write_rest(session, start, row, spec, old=state, decision=decision, at=at)
     return row
 
 
