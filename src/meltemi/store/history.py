@@ -39,6 +39,9 @@ class Event:
 
 _CHANGE = ("entity_kind", "entity_id", "name", "old_state", "new_state", "state_info", "data")
 """The fields of an :class:`Event` kept in a step's ``events`` (``None`` ones left out)."""
+Change = dict[str, Any]
+"""One state change as a step's ``events`` keep it: the fields of :data:`_CHANGE` that
+are not ``None``."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +74,16 @@ def append(session: Session, events: Iterable[Event]) -> None:
         for (execution, root), changes in steps.items()
     ]
     dialects.insert_many(session, _T, rows)
+
+
+def append_step(
+    session: Session, execution_id: str, root_execution_id: str | None, changes: list[Change]
+) -> None:
+    """Record the ``changes`` one step made to one execution (what an engine step does:
+    :func:`append` without building an :class:`Event` per change)."""
+    if changes:
+        row = {"execution_id": execution_id, "root_execution_id": root_execution_id}
+        dialects.insert_many(session, _T, [{**row, "events": changes}])
 
 
 def list_for_execution(

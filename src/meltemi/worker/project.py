@@ -16,7 +16,8 @@ from meltemi.engine import commands
 from meltemi.engine.state import ActionExecution, ExecutionState, TaskExecution
 from meltemi.engine.states import TASK_DONE, WORKFLOW_DONE
 from meltemi.lang.spec import WorkflowSpec
-from meltemi.store import executions, history, models, task_executions
+from meltemi.store import executions, models, task_executions
+from meltemi.store import history as history_store
 from meltemi.store.db import Session
 
 TaskJson = Callable[[WorkflowSpec, str], dict[str, Any]]
@@ -158,24 +159,27 @@ def _action_values(
     return values
 
 
-def history_events(
-    row: models.WorkflowExecution, records: Iterable[commands.HistoryRecord]
-) -> list[history.Event]:
-    """History events for the store from the engine's records."""
-    root = row.root_execution_id or row.id
-    return [
-        history.Event(
-            execution_id=row.id,
-            entity_kind=_ENTITY.get(r.entity, "workflow"),  # type: ignore[arg-type]
-            entity_id=r.entity_id,
-            name=r.name,
-            old_state=None if r.old_state is None else str(r.old_state),
-            new_state=str(r.new_state),
-            state_info=r.state_info,
-            root_execution_id=root,
-        )
-        for r in records
-    ]
+def history(
+    session: Session, row: models.WorkflowExecution, records: Iterable[commands.HistoryRecord]
+) -> None:
+    """Record the engine's history records of one step."""
+    changes = [_change(r) for r in records]
+    history_store.append_step(session, row.id, row.root_execution_id or row.id, changes)
+
+
+def _change(record: commands.HistoryRecord) -> history_store.Change:
+    change = {
+        "entity_kind": _ENTITY.get(record.entity, "workflow"),
+        "entity_id": record.entity_id,
+        "new_state": str(record.new_state),
+    }
+    if record.name:
+        change["name"] = record.name
+    if record.old_state is not None:
+        change["old_state"] = str(record.old_state)
+    if record.state_info is not None:
+        change["state_info"] = record.state_info
+    return change
 
 
 def family(session: Session, root_id: str) -> tuple[dict[str, Any], ...]:

@@ -21,7 +21,7 @@ from meltemi.engine import commands, events
 from meltemi.engine.state import ExecutionState
 from meltemi.lang.spec import WorkflowSpec
 from meltemi.settings import Settings
-from meltemi.store import definitions, dialects, executions, history, jobs, models
+from meltemi.store import definitions, dialects, executions, jobs, models
 from meltemi.store.db import Database, Session
 from meltemi.worker import catalog, project
 
@@ -206,7 +206,7 @@ def _write_rest(
     new = decision.state
     with dialects.batch(session):
         project.tasks(session, row, spec, old, new, task_json=rt.catalog.task_json, at=at)
-        history.append(session, project.history_events(row, decision.history))
+        project.history(session, row, decision.history)
         queued: list[jobs.NewJob] = []
         for command in decision.commands:
             _carry_out(session, rt, row, command, queued)
