@@ -4,12 +4,16 @@ The store keeps :meth:`ExecutionState.to_json` in a JSON column; a step resumes 
 :meth:`ExecutionState.from_json` after a crash. Values the workflow produced (input,
 published variables, results) are JSON data and are never mutated in place.
 
-Stored layout (``"format": 2``): every workflow value is written once, in the list
+Stored layout (``"format": 3``): every workflow value is written once, in the list
 ``values``, and the fields holding values refer to it. A value passed along a chain
 (an action's output, its task's result, the variable it publishes, the context of every
 later task) is shared in memory, so it is shared in the JSON too; fields left at their
-default are not written. ``from_json`` also reads the first layout (no ``format`` key,
-every value in place), so executions stored by earlier versions go on after an upgrade.
+default are not written. A long text inside values (a payload that every task copies
+into a new dict) is written once too: in ``texts``, its places in ``text_refs`` as
+``[value index, key or index..., text index]``, an empty string standing in for it.
+``from_json`` also reads the earlier layouts (1: no ``format`` key, every value in
+place; 2: no ``texts``), so executions stored by earlier versions go on after an
+upgrade.
 A task that echoed the input ``big`` and published it, abridged::
 
     {"format": 2, "input": {"big": 0}, ...,
@@ -21,7 +25,7 @@ A task that echoed the input ``big`` and published it, abridged::
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from meltemi.engine.states import ActionState, TaskState, WorkflowState
@@ -165,7 +169,9 @@ class ExecutionState:
         data["tasks"] = [_store(t, values) for t in self.tasks.values()]
         data["actions"] = [_store(a, values) for a in self.actions.values()]
         data["deferred"] = [_store(d, values) for d in self.deferred]
-        data["values"] = values.values
+        data["values"], texts = _lift_texts(values.values)
+        if texts.texts:
+            data["texts"], data["text_refs"] = texts.texts, texts.refs
         return data
 
     @classmethod
@@ -174,9 +180,9 @@ class ExecutionState:
         layout = data.get("format", 1)
         if layout == 1:
             return _from_first_layout(data)
-        if layout != FORMAT:
+        if layout not in (2, FORMAT):
             raise ValueError(f"Unknown execution state format {layout!r}")
-        values = data["values"]
+        values = _restore_texts(data["values"], data.get("texts", ()), data.get("text_refs", ()))
         own = {k: v for k, v in data.items() if k not in _NOT_OWN}
         fields = _load(cls, own, values)
         tasks = (_build(TaskExecution, _load(TaskExecution, t, values)) for t in data["tasks"])
@@ -230,8 +236,65 @@ def _from_first_layout(data: Mapping[str, Any]) -> ExecutionState:
     return ExecutionState(**fields)
 
 
-FORMAT = 2
+FORMAT = 3
 """The layout :meth:`ExecutionState.to_json` writes (1: the first, without ``format``)."""
+LONG_TEXT = 1024
+"""Texts at least this long are written once however many values hold them."""
+
+
+@dataclasses.dataclass
+class _Texts:
+    """The long texts found in values, and where they were found."""
+
+    texts: list[str] = dataclasses.field(default_factory=list)
+    refs: list[list[Any]] = dataclasses.field(default_factory=list)
+    _index: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def lift(self, text: str, path: list[Any]) -> str:
+        """Note ``text`` found at ``path``; the empty string that stands in for it."""
+        found = self._index.get(text)
+        if found is None:
+            found = self._index[text] = len(self.texts)
+            self.texts.append(text)
+        self.refs.append([*path, found])
+        return ""
+
+
+def _lift_texts(values: list[Any]) -> tuple[list[Any], _Texts]:
+    """``values`` with their long texts lifted out (copies of the containers holding
+    them, the state's own values untouched), and the texts."""
+    texts = _Texts()
+    return [_lifted(v, [i], texts) for i, v in enumerate(values)], texts
+
+
+def _lifted(value: Any, path: list[Any], texts: _Texts) -> Any:
+    kind = type(value)
+    if kind is str:
+        return texts.lift(value, path) if len(value) >= LONG_TEXT else value
+    if kind is dict:
+        copy = None
+        for key, item in value.items():
+            new = _lifted(item, [*path, key], texts)
+            if new is not item:
+                copy = copy or dict(value)
+                copy[key] = new
+        return value if copy is None else copy
+    if kind is list or kind is tuple:
+        items = [_lifted(item, [*path, i], texts) for i, item in enumerate(value)]
+        changed = any(new is not old for new, old in zip(items, value, strict=True))
+        return items if changed else value
+    return value
+
+
+def _restore_texts(values: list[Any], texts: Sequence[str], refs: Sequence[Any]) -> list[Any]:
+    """Put the lifted texts back in place (``values`` was just decoded: nothing shares it)."""
+    for ref in refs:
+        *path, last, index = ref
+        container = values
+        for step in path:
+            container = container[step]
+        container[last] = texts[index]
+    return values
 
 
 class _Values:
@@ -318,7 +381,7 @@ class _Layout:
 
 
 _NESTED = frozenset({"tasks", "actions", "deferred"})
-_NOT_OWN = _NESTED | {"format", "values"}
+_NOT_OWN = _NESTED | {"format", "values", "texts", "text_refs"}
 """Keys of a stored state that are not fields of :class:`ExecutionState` itself."""
 
 
