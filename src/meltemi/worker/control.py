@@ -14,6 +14,7 @@ import anyio
 
 from meltemi import actions, engine, errors
 from meltemi.engine import events
+from meltemi.lang.spec import WorkflowSpec
 from meltemi.store import definitions, environments, executions, jobs, models, rows
 from meltemi.store.db import Session
 from meltemi.worker import step
@@ -33,17 +34,14 @@ def start_execution(
 
     Raises :class:`errors.NotFound` (workflow, environment) and
     :class:`errors.InputError` synchronously: nothing is created then.
+
+    The definition is read before the write transaction (on PostgreSQL in autocommit,
+    one round trip less): the execution keeps the spec of the version read.
     """
+    with rt.db.transaction(readonly=True) as session:
+        found = _definition(session, rt, workflow_identifier, namespace, params)
     with rt.db.transaction() as session:
-        return start_in(
-            session,
-            rt,
-            workflow_identifier=workflow_identifier,
-            namespace=namespace,
-            input=input,
-            params=params,
-            description=description,
-        )
+        return _create(session, rt, *found, input=input, description=description)
 
 
 def start_in(
@@ -57,10 +55,35 @@ def start_in(
     description: str = "",
 ) -> models.WorkflowExecution:
     """:func:`start_execution` inside the caller's transaction (e.g. a cron tick)."""
-    params = dict(params or {})
-    definition = definitions.workflow_stamp(session, workflow_identifier, namespace)
+    found = _definition(session, rt, workflow_identifier, namespace, params)
+    return _create(session, rt, *found, input=input, description=description)
+
+
+def _definition(
+    session: Session,
+    rt: step.Runtime,
+    identifier: str,
+    namespace: str,
+    params: dict[str, Any] | None,
+) -> tuple[definitions.Stamp, WorkflowSpec, dict[str, Any]]:
+    """The workflow to start, its spec, and the params with their env resolved."""
+    definition = definitions.workflow_stamp(session, identifier, namespace)
     spec = rt.catalog.spec(session, definition)
+    params = dict(params or {})
     params["env"] = _environment(session, params.get("env"))
+    return definition, spec, params
+
+
+def _create(
+    session: Session,
+    rt: step.Runtime,
+    definition: definitions.Stamp,
+    spec: WorkflowSpec,
+    params: dict[str, Any],
+    *,
+    input: dict[str, Any] | None,  # noqa: A002 - Mistral's field name
+    description: str,
+) -> models.WorkflowExecution:
     state = engine.initial_state(
         spec,
         execution_id=models.new_id(),
