@@ -133,9 +133,9 @@ class FakeControl:
             )
             return row.id
 
-    def delete_execution(self, execution_id: str) -> None:
+    def delete_execution(self, execution_id: str, *, force: bool = False) -> None:
         """Delete the execution row."""
-        self.calls.append(("delete_execution", {"id": execution_id}))
+        self.calls.append(("delete_execution", {"id": execution_id, "force": force}))
         with self.db.transaction() as s:
             rows.delete(s, executions.get(s, execution_id))
 

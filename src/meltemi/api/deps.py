@@ -68,8 +68,9 @@ class Control(Protocol):
         """Run an action outside any workflow; the action execution's id."""
         ...
 
-    def delete_execution(self, execution_id: str) -> None:
-        """Delete an execution with its tasks and action executions."""
+    def delete_execution(self, execution_id: str, *, force: bool = False) -> None:
+        """Delete an execution with its tasks, action executions, history and
+        sub-workflows; ``force`` even when it is not finished."""
         ...
 
 

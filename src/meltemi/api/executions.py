@@ -237,4 +237,4 @@ def delete(db: DB, control: Ctl, execution_id: str, force: bool = False) -> None
             "Only completed executions can be deleted. Use --force to override this. "
             f"Execution {execution_id} is in {state} state"
         )
-    control.delete_execution(execution_id)
+    control.delete_execution(execution_id, force=force)

@@ -123,6 +123,26 @@ def _save_statement(names: tuple[str, ...]) -> sa.Update:
     return sa.update(_TABLE).where(*where).values({n: sa.bindparam(n) for n in names})
 
 
+def delete_tree(session: Session, id_: str) -> list[str]:
+    """Delete execution ``id_`` and the sub-workflow executions below it, with their
+    tasks, action executions, history and jobs; the ids deleted (``id_`` first)."""
+    tree, level = [id_], [id_]
+    while level:
+        under_tasks = sa.select(models.TaskExecution.id).where(
+            models.TaskExecution.workflow_execution_id.in_(level)
+        )
+        level = list(
+            session.scalars(
+                sa.select(Model.id).where(Model.parent_task_execution_id.in_(under_tasks))
+            )
+        )
+        tree += level
+    session.execute(sa.delete(models.HistoryStep).where(models.HistoryStep.execution_id.in_(tree)))
+    session.execute(sa.delete(models.JobRow).where(models.JobRow.execution_id.in_(tree)))
+    session.execute(sa.delete(Model).where(Model.id.in_(tree)))  # tasks, actions: ON DELETE
+    return tree
+
+
 def family(session: Session, root_id: str) -> list[models.WorkflowExecution]:
     """Every execution of the tree rooted at ``root_id`` (the root included)."""
     stmt = sa.select(Model).where(sa.or_(Model.id == root_id, Model.root_execution_id == root_id))

@@ -200,15 +200,16 @@ def complete_action(rt: step.Runtime, action_execution_id: str, *, state: str, o
         step.enqueue_event(session, row.workflow_execution_id, event)
 
 
-def delete_execution(rt: step.Runtime, execution_id: str) -> None:
-    """Delete a finished execution with its tasks, actions and sub-workflows."""
+def delete_execution(rt: step.Runtime, execution_id: str, *, force: bool = False) -> None:
+    """Delete a finished execution (any, with ``force``) with its tasks, actions,
+    history, jobs and sub-workflows."""
     with rt.db.transaction() as session:
         row = executions.get(session, execution_id)
-        if row.state in {"RUNNING", "PAUSED", "IDLE"}:
+        if not force and row.state in {"RUNNING", "PAUSED", "IDLE"}:
             raise errors.Conflict(
                 f"Execution {execution_id} is {row.state}: cancel it before deleting"
             )
-        rows.delete(session, row)
+        executions.delete_tree(session, row.id)
 
 
 def run_action(
