@@ -39,6 +39,16 @@ def dumpb(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def size(value: Any) -> int:
+    """Bytes of ``value`` as :func:`dumpb` writes it; what JSON cannot represent counts
+    as its ``str()`` (a size check must not fail on it: the caller reports the value)."""
+    try:
+        return len(orjson.dumps(value, default=str, option=_OPTIONS))
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+        return len(text.encode())
+
+
 def dumps(value: Any) -> str:
     """``value`` as JSON text (see :func:`dumpb`)."""
     return dumpb(value).decode()

@@ -6,14 +6,13 @@ reported as an :data:`~meltemi.actions.base.Outcome`.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 import anyio
 
-from meltemi import errors
+from meltemi import errors, jsontext
 from meltemi.actions import redaction, signature
 from meltemi.actions.base import (
     ActionContext,
@@ -114,4 +113,4 @@ def settle(definition: ActionDef, value: Any, ctx: ActionContext) -> Outcome:
 
 def result_size(value: Any) -> int:
     """Size in bytes of ``value`` as JSON (what the store will keep)."""
-    return len(json.dumps(value, default=str, ensure_ascii=False).encode())
+    return jsontext.size(value)
