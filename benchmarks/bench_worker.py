@@ -22,10 +22,9 @@ from collections.abc import Callable
 import anyio
 import sqlalchemy as sa
 
-from meltemi.engine import events
 from meltemi.settings import Settings
 from meltemi.store import db as dbm
-from meltemi.store import jobs, models
+from meltemi.store import models
 from meltemi.worker import control, definitions, loop, step
 
 
@@ -99,9 +98,9 @@ version: '2.0'
 
 
 def engine_steps(rt: step.Runtime, count: int) -> dict[str, float]:
-    """CPU and wall time of one engine step as the worker runs it, on one thread: claim
-    the step job, decide it, commit. ``count`` executions wait for an answer; each step
-    applies one answer (the task succeeds, the next runs, the execution ends)."""
+    """CPU and wall time of one engine step as the worker runs it, on one thread: take
+    the step job, decide it, commit (one transaction). ``count`` executions wait for an
+    answer; each step applies one answer (the task succeeds, the next runs, the execution ends)."""
     name = f"bench_steps_{time.monotonic_ns()}"
     with rt.db.transaction() as session:
         definitions.save(session, WAITING.format(name=name))
@@ -114,12 +113,9 @@ def engine_steps(rt: step.Runtime, count: int) -> dict[str, float]:
         ).all()
     for action_id in waiting:
         control.complete_action(rt, action_id, state="SUCCESS", output={"answer": 1})
-    owner, lease = "bench", rt.settings.lease_seconds
     cpu0, wall0 = time.thread_time(), time.perf_counter()
     for _ in range(count):
-        with rt.db.transaction() as session:
-            (job,) = jobs.claim(session, owner, 1, lease, kinds=[step.STEP])
-        step.apply(rt, job.payload["execution_id"], events.from_json(job.payload["event"]), job=job)
+        assert step.run_next(rt) is not None
     cpu, wall = time.thread_time() - cpu0, time.perf_counter() - wall0
     with rt.db.transaction(readonly=True) as session:
         states = set(

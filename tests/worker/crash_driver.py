@@ -67,13 +67,17 @@ def append_action(side: Path) -> actions.ActionDef:
 
 
 class LoggingWorker(loop.Worker):
-    """A Worker that records every job it starts."""
+    """A Worker that records every job it starts (leased) or ran (a step job, done by
+    the commit of its step)."""
 
     log_path: Path
 
     async def _run(self, job: jobs.Job) -> None:
         append_line(self.log_path, f"{job.id} {job.kind} {job.lease_epoch}")
         await super()._run(job)
+
+    def _stepped(self, taken: jobs.Taken) -> None:
+        append_line(self.log_path, f"{taken.id} {taken.kind}")
 
 
 def status(database: store_db.Database, execution_id: str | None) -> bool:

@@ -6,8 +6,14 @@ lease expired, gives them to ``owner`` until ``now + lease_seconds``, adds one t
 epoch it got: after another worker took the job over, the old holder's writes raise
 :class:`errors.LeaseLost` instead of overwriting anything.
 
+A job whose whole work is one transaction of the database (an engine step) needs no
+lease: :func:`take` deletes it inside that transaction, whose row lock holds it while the
+work is done. It is done when the transaction commits; a rollback or a dead process (the
+database ends its session) puts it back, due at once.
+
 Cost: a claim is one statement (``UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP
-LOCKED) RETURNING``); heartbeat, complete, release and retry are one statement each.
+LOCKED) RETURNING``), and so is a take (``DELETE .. RETURNING``); heartbeat, complete,
+release and retry are one statement each.
 """
 
 from __future__ import annotations
@@ -114,9 +120,9 @@ def notify(session: Session) -> None:
     dialects.notify(session, CHANNEL)
 
 
-def _claimable(now: Any) -> sa.ColumnElement[bool]:
-    free = sa.and_(_T.c.lease_owner.is_(None), _T.c.run_at <= now)
-    expired = sa.and_(_T.c.lease_owner.is_not(None), _T.c.lease_expires_at <= now)
+def _claimable(now: Any, table: sa.FromClause = _T) -> sa.ColumnElement[bool]:
+    free = sa.and_(table.c.lease_owner.is_(None), table.c.run_at <= now)
+    expired = sa.and_(table.c.lease_owner.is_not(None), table.c.lease_expires_at <= now)
     return sa.or_(free, expired)
 
 
@@ -162,6 +168,91 @@ def claim(
     found = dialects.connection(session).execute(_CLAIM[kinds is not None], params)
     jobs = [Job(**row._asdict()) for row in found]
     return sorted(jobs, key=lambda j: (j.run_at, j.id))
+
+
+@dataclasses.dataclass(frozen=True)
+class Taken:
+    """A job taken by :func:`take`: it is gone once the taking transaction commits."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    execution_id: str | None
+    attempts: int
+    """How many times the job failed before (see :func:`failed`)."""
+    max_attempts: int
+    more: bool
+    """Whether another job of the same kind was due when this one was taken."""
+
+
+def _take_statement(*, sqlite: bool) -> tuple[sa.Executable, sa.Select[Any]]:
+    """``DELETE .. WHERE id = (SELECT .. FOR UPDATE SKIP LOCKED) RETURNING``, and the
+    query telling whether more is due, built once. On PostgreSQL the query travels in
+    the ``RETURNING`` clause; SQLite renders the columns of a subquery there without
+    their table, so it gets a statement of its own (a local call)."""
+    kind: sa.BindParameter[str] = sa.bindparam("kind")
+    picked = (
+        sa.select(_T.c.id)
+        .where(_claimable(dialects.utcnow()), _T.c.kind == kind)
+        .order_by(_T.c.run_at, _T.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    other = _T.alias("other")
+    due = sa.and_(other.c.kind == kind, _claimable(dialects.utcnow(), other))
+    fields = [_T.c[f.name] for f in dataclasses.fields(Taken) if f.name != "more"]
+    take = sa.delete(_T).where(_T.c.id == picked)
+    if sqlite:
+        return take.returning(*fields, sa.false()), sa.select(sa.exists().where(due))
+    more = sa.exists().where(other.c.id != _T.c.id, due)
+    return take.returning(*fields, more), sa.select(sa.false())
+
+
+_TAKE = {False: _take_statement(sqlite=False), True: _take_statement(sqlite=True)}
+
+
+def take(session: Session, kind: str) -> Taken | None:
+    """Take the oldest due job of ``kind`` in the caller's transaction, or ``None``.
+
+    The job is deleted, so it is done when the transaction commits. Until then its row
+    lock keeps every other taker and claimer off it (``SKIP LOCKED``; SQLite runs one
+    write transaction at a time); a rollback gives it back, due at once.
+    """
+    conn = dialects.connection(session)
+    sqlite = conn.dialect.name == "sqlite"
+    stmt, more_query = _TAKE[sqlite]
+    params = {"kind": kind}
+    found = conn.execute(stmt, params).first()
+    if found is None:
+        return None
+    job_id, kind, payload, execution_id, attempts, max_attempts, more = found
+    if sqlite:
+        more = conn.execute(more_query, params).scalar()
+    return Taken(job_id, kind, payload, execution_id, attempts, max_attempts, more=bool(more))
+
+
+def failed(session: Session, taken: Taken, *, delay: float) -> bool:
+    """Count a failed attempt of a taken job whose transaction was rolled back: due again
+    ``delay`` seconds from now, or deleted once beyond ``max_attempts``. True when it was
+    deleted (given up); False also when another worker holds it meanwhile."""
+    conn = dialects.connection(session)
+    if taken.attempts + 1 >= taken.max_attempts:
+        return bool(conn.execute(_GIVE_UP, {"job_id": taken.id}).rowcount)
+    conn.execute(_FAILED, {"job_id": taken.id, "delay": delay})
+    return False
+
+
+_FREE = sa.and_(_T.c.id == sa.bindparam("job_id"), _T.c.lease_owner.is_(None))
+_GIVE_UP = sa.delete(_T).where(_FREE)
+_FAILED = (
+    sa.update(_T)
+    .where(_FREE)
+    .values(
+        attempts=_T.c.attempts + 1,
+        run_at=dialects.utcnow(sa.bindparam("delay", type_=sa.Float)),
+    )
+)
 
 
 def _held(job_id: int, owner: str, epoch: int) -> sa.ColumnElement[bool]:
@@ -242,6 +333,20 @@ def next_run_at(
 _WHEN = sa.case((_T.c.lease_owner.is_(None), _T.c.run_at), else_=_T.c.lease_expires_at)
 _NEXT_RUN_AT = sa.select(sa.func.min(_WHEN), dialects.utcnow())
 _NEXT_RUN_AT_BY_KIND = _NEXT_RUN_AT.where(_T.c.kind.in_(sa.bindparam("kinds", expanding=True)))
+
+
+_DUE = sa.select(sa.func.count()).select_from(
+    sa.select(_T.c.id)
+    .where(_claimable(dialects.utcnow()), _T.c.kind == sa.bindparam("kind"))
+    .limit(sa.bindparam("most"))
+    .subquery()
+)
+
+
+def count_due(session: Session, kind: str, most: int) -> int:
+    """How many jobs of ``kind`` are due now, counting at most ``most``."""
+    found = dialects.connection(session).execute(_DUE, {"kind": kind, "most": most})
+    return int(found.scalar_one())
 
 
 def seconds_until_next(session: Session, kinds: Sequence[str] | None = None) -> float | None:

@@ -259,9 +259,11 @@ class JobRow(Base):
 
     __tablename__ = "jobs"
     __table_args__ = (
-        # The claim scans free jobs by run_at, and leased jobs by lease expiry.
+        # A claim or take scans the free jobs of its kinds by run_at, and leased jobs by
+        # lease expiry: jobs of kinds nobody serves here never stand in the way.
         sa.Index(
-            "ix_jobs_free_run_at",
+            "ix_jobs_free_kind_run_at",
+            "kind",
             "run_at",
             postgresql_where=sa.text("lease_owner IS NULL"),
             sqlite_where=sa.text("lease_owner IS NULL"),

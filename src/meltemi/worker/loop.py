@@ -1,7 +1,10 @@
 """The worker loop: claim due jobs, run them with bounded concurrency, keep leases alive.
 
 One loop serves the roles of its process: ``engine`` runs step jobs, ``executor`` runs
-action jobs. It sleeps until a commit notifies it (in-process for SQLite, ``LISTEN`` on
+action jobs. An action job is claimed under a lease, which heartbeats keep while the
+action runs. A step job is taken by the step's own transaction (:func:`step.run_next`):
+the transaction holds it and completes it, so a step costs one transaction, not three.
+The loop sleeps until a commit notifies it (in-process for SQLite, ``LISTEN`` on
 PostgreSQL) or until the next timer is due, so the hot path has no polling latency.
 While the database is unreachable it keeps trying (:mod:`meltemi.worker.outage`) and
 carries on where it was once the database answers.
@@ -19,7 +22,6 @@ import anyio
 import anyio.to_thread
 
 from meltemi import errors
-from meltemi.engine import events
 from meltemi.store import dialects, jobs
 from meltemi.worker import executor, outage, step
 
@@ -42,7 +44,12 @@ class Worker:
         self.rt = rt
         self.owner = owner_name()
         self.kinds = tuple(KINDS[r] for r in roles if r in KINDS)
+        self.leased = tuple(k for k in self.kinds if k != step.STEP)
+        """The kinds of jobs claimed under a lease (all but steps)."""
         self.inflight: dict[int, jobs.Job] = {}
+        """Leased jobs running now, by id."""
+        self.stepping = 0
+        """Step runners running now (each takes step jobs until none is due)."""
         self.stopping = anyio.Event()
         self.stopped = anyio.Event()
         """Set once :meth:`run` returned (in-flight jobs done)."""
@@ -70,9 +77,9 @@ class Worker:
         limit = self.rt.settings.worker_concurrency
         backoff = outage.Backoff()
         while not self.stopping.is_set():
-            free = limit - len(self.inflight)
+            free = limit - len(self.inflight) - self.stepping
             try:
-                claimed, wait = await anyio.to_thread.run_sync(self._claim, free)
+                claimed, steps, wait = await anyio.to_thread.run_sync(self._claim, free)
             except errors.StoreUnavailable as exc:
                 await backoff.failed(exc)
                 continue
@@ -80,27 +87,42 @@ class Worker:
             for job in claimed:
                 self.inflight[job.id] = job
                 tg.start_soon(self._run, job)
-            if len(claimed) < free or free <= 0:
+            for _ in range(steps):
+                self.stepping += 1
+                tg.start_soon(self._steps)
+            if len(claimed) + steps < free or free <= 0:
                 await self._idle(wait)
-                if not self.inflight and self._until is not None and self._until():
+                if self._idle_now() and self._until is not None and self._until():
                     self.stop()  # another process may have done the work
-        while self.inflight:
+        while not self._idle_now():
             await self._idle(self.rt.settings.poll_seconds)
 
-    def _claim(self, limit: int) -> tuple[list[jobs.Job], float]:
-        """Up to ``limit`` jobs, and how long to sleep if that was all there was to do:
-        until the next job is due, at most ``poll_seconds`` (one transaction)."""
+    def _idle_now(self) -> bool:
+        return not self.inflight and not self.stepping
+
+    def _claim(self, limit: int) -> tuple[list[jobs.Job], int, float]:
+        """Up to ``limit`` jobs: the leased ones claimed, how many step runners to start,
+        and how long to sleep if that was all there was to do: until the next job is
+        due, at most ``poll_seconds`` (one transaction)."""
         settings = self.rt.settings
         with self.rt.db.transaction() as session:
             claimed = (
-                jobs.claim(session, self.owner, limit, settings.lease_seconds, self.kinds)
-                if limit > 0
+                jobs.claim(session, self.owner, limit, settings.lease_seconds, self.leased)
+                if limit > 0 and self.leased
                 else []
             )
-            if len(claimed) == limit > 0:
-                return claimed, 0.0  # more may be due: claim again at once
+            room = limit - len(claimed)
+            steps = jobs.count_due(session, step.STEP, room) if room > 0 and self.runs_steps else 0
+            if len(claimed) + steps == limit > 0:
+                return claimed, steps, 0.0  # more may be due: claim again at once
             due = jobs.seconds_until_next(session, self.kinds)
-        return claimed, settings.poll_seconds if due is None else min(due, settings.poll_seconds)
+        wait = settings.poll_seconds if due is None else min(due, settings.poll_seconds)
+        return claimed, steps, wait
+
+    @property
+    def runs_steps(self) -> bool:
+        """Whether this worker runs engine steps."""
+        return step.STEP in self.kinds
 
     async def _idle(self, wait: float) -> None:
         with anyio.move_on_after(wait):
@@ -128,12 +150,33 @@ class Worker:
             if woke:
                 self._wake.set()
 
+    async def _steps(self) -> None:
+        """Run step jobs, one transaction each, while more are due."""
+        try:
+            while not self.stopping.is_set():
+                taken = await anyio.to_thread.run_sync(step.run_next, self.rt)
+                if taken is None:
+                    break
+                self._stepped(taken)
+                if not taken.more:
+                    break
+        except errors.StoreUnavailable as exc:
+            # The job stays due; the claim loop waits for the database.
+            log.warning("step left for later: %s", exc, extra={"event": "step_left"})
+        except Exception:
+            log.exception("step runner failed", extra={"event": "job_failed"})
+        finally:
+            self.stepping -= 1
+            self._wake.set()
+            if self._until is not None and self._until():
+                self.stop()
+
+    def _stepped(self, taken: jobs.Taken) -> None:
+        """Called after each step job this worker ran (a hook for tests)."""
+
     async def _run(self, job: jobs.Job) -> None:
         try:
-            if job.kind == step.STEP:
-                await outage.until_stored(self._step, job)
-            else:
-                await executor.run_job(self.rt, job)
+            await executor.run_job(self.rt, job)
         except errors.LeaseLost:
             log.warning("lease lost", extra={"event": "lease_lost", "job": job.id})
         except Exception:
@@ -144,10 +187,6 @@ class Worker:
             self._wake.set()
             if self._until is not None and self._until():
                 self.stop()
-
-    def _step(self, job: jobs.Job) -> None:
-        event = events.from_json(job.payload["event"])
-        step.apply(self.rt, job.payload["execution_id"], event, job=job)
 
     async def _retry_later(self, job: jobs.Job) -> None:
         try:

@@ -31,8 +31,10 @@ def _time(text: str | None) -> dt.datetime | None:
 
 
 def execution(session: Session, row: models.WorkflowExecution, state: ExecutionState) -> None:
-    """Write the execution's columns and its engine state."""
-    executions.save(session, row, **execution_values(row.params, row.finished_at, state))
+    """Write the execution's columns and its engine state (``row`` locked by this
+    transaction: the write joins the current batch)."""
+    values = execution_values(row.params, row.finished_at, state)
+    executions.save_locked(session, row, **values)
 
 
 def execution_values(

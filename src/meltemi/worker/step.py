@@ -66,25 +66,56 @@ def enqueue_event(
     jobs.enqueue_many(session, [job])
 
 
-def apply(
-    rt: Runtime, execution_id: str, event: events.Event, *, job: jobs.Job | None = None
-) -> engine.Decision | None:
+def apply(rt: Runtime, execution_id: str, event: events.Event) -> engine.Decision | None:
     """Apply ``event`` to execution ``execution_id`` in one transaction.
 
-    ``job``, the step job that carried the event, is completed in the same
-    transaction, so a step is never applied twice. Instant actions the decision asks
-    for run here and their results are decided in the same transaction. Returns the
-    final decision, or ``None`` when the execution no longer exists.
+    Instant actions the decision asks for run here and their results are decided in
+    the same transaction. Returns the final decision, or ``None`` when the execution no
+    longer exists.
     """
     with rt.db.transaction() as session:
-        if job is not None:
-            jobs.complete(session, job.id, job.lease_owner, job.lease_epoch)
-        try:
-            row = executions.lock_execution(session, execution_id)
-        except errors.NotFound:
-            log.warning("event for unknown execution", extra={"event": "step_orphan"})
-            return None
-        return step_in(session, rt, row, event)
+        return _apply_in(session, rt, execution_id, event)
+
+
+def _apply_in(
+    session: Session, rt: Runtime, execution_id: str, event: events.Event
+) -> engine.Decision | None:
+    try:
+        row = executions.lock_execution(session, execution_id)
+    except errors.NotFound:
+        log.warning("event for unknown execution", extra={"event": "step_orphan"})
+        return None
+    return step_in(session, rt, row, event)
+
+
+def run_next(rt: Runtime) -> jobs.Taken | None:
+    """Take the next due step job and apply its event: one transaction, which holds the
+    job while it runs and completes it by committing. Returns the job, or ``None`` when
+    none was due.
+
+    A step that raises is rolled back whole; its job then counts a failed attempt and
+    is due again later (given up after ``max_attempts``). A lost database raises
+    :class:`errors.StoreUnavailable`, and the job stays due.
+    """
+    taken = None
+    try:
+        with rt.db.transaction() as session:
+            taken = jobs.take(session, STEP)
+            if taken is not None:
+                event = events.from_json(taken.payload["event"])
+                _apply_in(session, rt, taken.payload["execution_id"], event)
+    except errors.StoreUnavailable:
+        raise
+    except Exception:
+        if taken is None:
+            raise
+        log.exception("step failed", extra={"event": "job_failed", "job": taken.id})
+        delay = min(2.0 ** (taken.attempts + 1), 60.0)
+        with rt.db.transaction() as session:
+            if jobs.failed(session, taken, delay=delay):
+                # the traceback was logged just above
+                log.error("job dropped after retries", extra={"event": "job_dropped"})  # noqa: TRY400
+    return taken
 
 
 def step_in(
@@ -186,9 +217,11 @@ def write(
     decision: engine.Decision,
     at: dt.datetime | None = None,
 ) -> None:
-    """Persist a decision: state, projection, history, and commands as jobs."""
-    project.execution(session, row, decision.state)
-    _write_rest(session, rt, row, spec, old=old, decision=decision, at=at or now())
+    """Persist a decision: state, projection, history, and commands as jobs (``row``
+    locked by this transaction), in one batch."""
+    with dialects.batch(session):
+        project.execution(session, row, decision.state)
+        _write_rest(session, rt, row, spec, old=old, decision=decision, at=at or now())
 
 
 def _write_rest(
