@@ -244,11 +244,11 @@ def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
 
 def _send(session: Session, sql: bytes, rows: PgJson | PgJsonb) -> None:
     """Run one bulk statement on PostgreSQL, or queue it in the current :func:`batch`."""
-    queued: list[tuple[bytes, PgJson | PgJsonb]] | None = session.info.get(_BATCH_KEY)
+    queued: list[tuple[bytes, tuple[Any, ...]]] | None = session.info.get(_BATCH_KEY)
     if queued is None:
         _raw(session).execute(sql, (rows,))
     else:
-        queued.append((sql, rows))
+        queued.append((sql, (rows,)))
 
 
 _BATCH_KEY = "meltemi.batch"
@@ -267,7 +267,7 @@ def batch(session: Session) -> Iterator[None]:
     if _is_sqlite(session) or _BATCH_KEY in session.info:
         yield
         return
-    queued: list[tuple[bytes, PgJson | PgJsonb]] = []
+    queued: list[tuple[bytes, tuple[Any, ...]]] = []
     session.info[_BATCH_KEY] = queued
     try:
         yield
@@ -276,8 +276,8 @@ def batch(session: Session) -> Iterator[None]:
     if queued:
         raw = _raw(session)
         with raw.pipeline():
-            for sql, rows in queued:
-                raw.execute(sql, (rows,))
+            for sql, params in queued:
+                raw.execute(sql, params)
 
 
 def _filled(rows: list[dict[str, Any]], missing: list[sa.Column[Any]]) -> list[dict[str, Any]]:
@@ -565,20 +565,32 @@ def notify(session: Session, channel: str) -> None:
     """Wake the listeners of ``channel`` once this session's transaction commits.
 
     However many times a transaction asks, each channel is notified once, at commit.
+    Inside a PostgreSQL :func:`batch`, the ``pg_notify`` travels with the batch (it is
+    transactional: listeners get it once the commit is done), else just before commit.
     """
-    session.info.setdefault(_PENDING_KEY, set()).add(channel)
+    pending = session.info.setdefault(_PENDING_KEY, set())
+    if channel in pending:
+        return
+    pending.add(channel)
+    queued: list[tuple[bytes, tuple[Any, ...]]] | None = session.info.get(_BATCH_KEY)
+    if queued is not None:
+        queued.append((_PG_NOTIFY_SQL, (channel,)))
+        session.info.setdefault(_SENT_KEY, set()).add(channel)
 
 
 def before_commit(session: Session) -> None:
-    """Send the PostgreSQL notifications of the committing transaction (``pg_notify``
-    is transactional: listeners get them once the commit is done)."""
+    """Send the PostgreSQL notifications of the committing transaction not sent yet."""
     if _is_sqlite(session):
         return
-    for channel in sorted(session.info.pop(_PENDING_KEY, ())):
+    pending = session.info.pop(_PENDING_KEY, set())
+    sent = session.info.pop(_SENT_KEY, set())
+    for channel in sorted(pending - sent):
         connection(session).execute(_PG_NOTIFY, {"channel": channel})
 
 
 _PG_NOTIFY = sa.select(sa.func.pg_notify(sa.bindparam("channel", type_=sa.Text), ""))
+_PG_NOTIFY_SQL = b"SELECT pg_notify(%s, '')"
+_SENT_KEY = "meltemi.sent_notify"
 
 
 def after_commit(session: Session) -> None:
@@ -593,3 +605,4 @@ def after_commit(session: Session) -> None:
 def after_rollback(session: Session) -> None:
     """Drop the notifications of a rolled-back transaction."""
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_SENT_KEY, None)
