@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from meltemi.store import jobs, models
@@ -124,3 +125,20 @@ def test_count_due_counts_due_jobs_of_a_kind_up_to_a_bound(db: Database) -> None
         assert jobs.count_due(s, "step", 10) == 5
         assert jobs.count_due(s, "step", 3) == 3
         assert jobs.count_due(s, "action", 10) == 1
+
+
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_count_due_leaves_out_jobs_being_taken(db: Database) -> None:
+    """A job another transaction is taking is not counted: a worker would start a step
+    runner for it that finds nothing. (SQLite runs one write transaction at a time.)"""
+    with db.transaction() as s:
+        jobs.enqueue(s, "step", {})
+        jobs.enqueue(s, "step", {})
+    with db.transaction() as taking:
+        assert jobs.take(taking, "step") is not None
+        with db.transaction() as s:
+            assert jobs.count_due(s, "step", 10) == 1
+    with db.transaction() as s:
+        assert jobs.count_due(s, "step", 10) == 1

@@ -339,12 +339,17 @@ _DUE = sa.select(sa.func.count()).select_from(
     sa.select(_T.c.id)
     .where(_claimable(dialects.utcnow()), _T.c.kind == sa.bindparam("kind"))
     .limit(sa.bindparam("most"))
+    .with_for_update(skip_locked=True)
     .subquery()
 )
 
 
 def count_due(session: Session, kind: str, most: int) -> int:
-    """How many jobs of ``kind`` are due now, counting at most ``most``."""
+    """How many jobs of ``kind`` are due now and free to take, counting at most ``most``.
+
+    Jobs being taken by a transaction in progress are not counted (``SKIP LOCKED``; on
+    SQLite no other write transaction runs meanwhile): a worker starts one step runner
+    per job it counts, and would otherwise start runners for work already running."""
     found = dialects.connection(session).execute(_DUE, {"kind": kind, "most": most})
     return int(found.scalar_one())
 

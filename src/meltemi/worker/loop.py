@@ -166,8 +166,10 @@ class Worker:
         except Exception:
             log.exception("step runner failed", extra={"event": "job_failed"})
         finally:
+            full = len(self.inflight) + self.stepping >= self.rt.settings.worker_concurrency
             self.stepping -= 1
-            self._wake.set()
+            if full:  # the claim loop may be waiting for room: there is some now
+                self._wake.set()
             if self._until is not None and self._until():
                 self.stop()
 
