@@ -6,7 +6,8 @@ passing a 10 KB value); their std actions run within the engine step that starts
 J1 is a chain of 20 ``std.sleep seconds=0``: every action is a job, so each task costs
 an action job (start committed, run, result) and an engine step job. Prints wall time,
 task transitions per second, CPU seconds and peak RSS for each, on the database given;
-then the CPU of one engine step (claim, decide, commit) measured on one thread.
+then the CPU of one engine step (take its job, decide, commit: one transaction) measured
+on one thread.
 
     python benchmarks/bench_worker.py --db sqlite:////tmp/bench.db
     python benchmarks/bench_worker.py --db postgresql://postgres@127.0.0.1/bench
@@ -189,7 +190,7 @@ def main() -> None:
     steps = sorted((engine_steps(rt, 200) for _ in range(args.runs)), key=lambda r: r["cpu_ms"])
     median = steps[len(steps) // 2]
     print(
-        f"engine step (claim, decide, commit): {median['cpu_ms']:.2f} ms CPU,"
+        f"engine step (take, decide, commit): {median['cpu_ms']:.2f} ms CPU,"
         f" {median['wall_ms']:.2f} ms wall"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
