@@ -98,6 +98,14 @@ version: '2.0'
 """
 
 
+def _check_succeeded(rt: step.Runtime, ids: list[str]) -> None:
+    """Fail the benchmark unless every execution of ``ids`` ended in SUCCESS."""
+    with rt.db.transaction(readonly=True) as session:
+        model = models.WorkflowExecution
+        states = set(session.scalars(sa.select(model.state).where(model.id.in_(ids))))
+    assert states == {"SUCCESS"}, states
+
+
 def engine_steps(rt: step.Runtime, count: int) -> dict[str, float]:
     """CPU and wall time of one engine step as the worker runs it, on one thread: take
     the step job, decide it, commit (one transaction). ``count`` executions wait for an
@@ -118,15 +126,7 @@ def engine_steps(rt: step.Runtime, count: int) -> dict[str, float]:
     for _ in range(count):
         assert step.run_next(rt) is not None
     cpu, wall = time.thread_time() - cpu0, time.perf_counter() - wall0
-    with rt.db.transaction(readonly=True) as session:
-        states = set(
-            session.scalars(
-                sa.select(models.WorkflowExecution.state).where(
-                    models.WorkflowExecution.id.in_(ids)
-                )
-            )
-        )
-    assert states == {"SUCCESS"}, states
+    _check_succeeded(rt, ids)
     return {"cpu_ms": cpu / count * 1000, "wall_ms": wall / count * 1000}
 
 
@@ -155,15 +155,7 @@ def run_scenario(rt: step.Runtime, key: str) -> dict[str, float]:
     if not all_done():  # a start runs instant actions at once: it may be done already
         anyio.run(loop.Worker(rt).run, all_done)
     wall, cpu = finished[0][0] - wall0, finished[0][1] - cpu0
-    with rt.db.transaction(readonly=True) as session:
-        states = set(
-            session.scalars(
-                sa.select(models.WorkflowExecution.state).where(
-                    models.WorkflowExecution.id.in_(ids)
-                )
-            )
-        )
-    assert states == {"SUCCESS"}, states
+    _check_succeeded(rt, ids)
     transitions = count * tasks * 2  # each task: RUNNING, then SUCCESS
     return {"wall_s": wall, "cpu_s": cpu, "transitions_per_s": transitions / wall}
 
