@@ -327,6 +327,35 @@ def connection(session: Session) -> sa.Connection:
 _CONNECTION_KEY = "meltemi.connection"
 
 
+def fetch_first(
+    session: Session, stmt: sa.ClauseElement, params: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row of ``stmt`` as a plain tuple, or ``None``.
+
+    On PostgreSQL the statement goes straight to psycopg (compiled once), for the few
+    statements every engine step runs: SQLAlchemy's execution around a statement costs
+    more than psycopg's. JSON comes back decoded and timestamps timezone-aware (UTC),
+    as through the column types; the statement must not need other result processing.
+    """
+    if _is_sqlite(session):
+        found = connection(session).execute(stmt, params).first()  # type: ignore[call-overload]
+        return None if found is None else tuple(found)
+    sql, defaults = _compiled_for_psycopg(stmt)
+    row = _raw(session).execute(sql, {**defaults, **params}).fetchone()
+    if row is None:
+        return None
+    return tuple(v.astimezone(dt.UTC) if isinstance(v, dt.datetime) else v for v in row)
+
+
+@functools.cache
+def _compiled_for_psycopg(stmt: sa.ClauseElement) -> tuple[bytes, dict[str, Any]]:
+    compiled = stmt.compile(dialect=_PSYCOPG, compile_kwargs={"render_postcompile": True})
+    return str(compiled).encode(), dict(compiled.params)
+
+
+_PSYCOPG = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+
+
 def _raw(session: Session) -> psycopg.Connection[Any]:
     """The psycopg connection under ``session``'s transaction."""
     return connection(session).connection.driver_connection  # type: ignore[return-value]

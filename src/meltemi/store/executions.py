@@ -78,13 +78,14 @@ def lock_execution(session: Session, id_: str) -> models.WorkflowExecution:
     (``BEGIN IMMEDIATE``) already serializes every writer. The row is read with one
     Core query and not tracked by ``session``: change it through :func:`save`.
     """
-    found = dialects.connection(session).execute(_LOCK, {"execution_id": id_}).mappings().first()
+    found = dialects.fetch_first(session, _LOCK, {"execution_id": id_})
     if found is None:
         raise errors.NotFound(rows.kind_of(Model), id_)
-    return _instance(dict(found))
+    return _instance(dict(zip(_LOCKED_NAMES, found, strict=True)))
 
 
 _LOCKED = [c for c in _TABLE.c if c.name != "spec"]  # read on a cache miss: spec_of()
+_LOCKED_NAMES = [c.name for c in _LOCKED]
 _LOCK = sa.select(*_LOCKED).where(_TABLE.c.id == sa.bindparam("execution_id")).with_for_update()
 _RESOURCE = sa.select(*(c for c in _LOCKED if c.name != "engine_state")).where(
     _TABLE.c.id == sa.bindparam("execution_id")

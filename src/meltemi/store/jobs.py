@@ -185,7 +185,7 @@ class Taken:
     """Whether another job of the same kind was due when this one was taken."""
 
 
-def _take_statement(*, sqlite: bool) -> tuple[sa.Executable, sa.Select[Any]]:
+def _take_statement(*, sqlite: bool) -> tuple[sa.ClauseElement, sa.Select[Any]]:
     """``DELETE .. WHERE id = (SELECT .. FOR UPDATE SKIP LOCKED) RETURNING``, and the
     query telling whether more is due, built once. On PostgreSQL the query travels in
     the ``RETURNING`` clause; SQLite renders the columns of a subquery there without
@@ -219,16 +219,15 @@ def take(session: Session, kind: str) -> Taken | None:
     lock keeps every other taker and claimer off it (``SKIP LOCKED``; SQLite runs one
     write transaction at a time); a rollback gives it back, due at once.
     """
-    conn = dialects.connection(session)
-    sqlite = conn.dialect.name == "sqlite"
+    sqlite = dialects.connection(session).dialect.name == "sqlite"
     stmt, more_query = _TAKE[sqlite]
     params = {"kind": kind}
-    found = conn.execute(stmt, params).first()
+    found = dialects.fetch_first(session, stmt, params)
     if found is None:
         return None
     job_id, kind, payload, execution_id, attempts, max_attempts, more = found
     if sqlite:
-        more = conn.execute(more_query, params).scalar()
+        more = dialects.connection(session).execute(more_query, params).scalar()
     return Taken(job_id, kind, payload, execution_id, attempts, max_attempts, more=bool(more))
 
 
