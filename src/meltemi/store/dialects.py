@@ -224,7 +224,8 @@ def insert_many(
             connection(session).execute(stmt, group)
         return
     columns = _insertable(table)
-    missing = [c for c in columns if not _is_clock(c) and any(c.name not in r for r in rows)]
+    given = rows[0].keys() if len(rows) == 1 else set(rows[0]).intersection(*rows[1:])
+    missing = [c for c in _unclocked(table) if c.name not in given]
     if missing:
         rows = _filled(rows, missing)
     sql = _insert_sql(table, tuple(columns), skip_duplicates=skip_duplicates)
@@ -399,6 +400,12 @@ def _insert_sql(
     )
     sql = _INSERT.format(t=table.name, c=names, v=values, f=_function(table))
     return (sql + " ON CONFLICT DO NOTHING" if skip_duplicates else sql).encode()
+
+
+@functools.cache
+def _unclocked(table: sa.Table) -> list[sa.Column[Any]]:
+    """The columns an INSERT names whose default is not the database's clock."""
+    return [c for c in _insertable(table) if not _is_clock(c)]
 
 
 def _is_clock(column: sa.Column[Any]) -> bool:
