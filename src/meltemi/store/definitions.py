@@ -67,12 +67,12 @@ def workflow_stamp(session: Session, identifier: str, namespace: str = "") -> St
     # Prebuilt Core queries on the session's connection: this runs at every start and
     # step, and needs none of the ORM's machinery.
     if _is_uuid(identifier):
-        found = dialects.connection(session).execute(_STAMP_BY_ID, {"id": identifier}).all()
+        found = dialects.fetch_all(session, _STAMP_BY_ID, {"id": identifier})
     else:
-        names = {"name": identifier, "namespaces": (namespace, "")}
-        found = dialects.connection(session).execute(_STAMP_BY_NAME, names).all()
-    for row in sorted(found, key=lambda r: r.namespace != namespace):
-        return Stamp(row.id, row.name, row.namespace, row.updated_at)
+        names = {"name": identifier, "namespace": namespace}
+        found = dialects.fetch_all(session, _STAMP_BY_NAME, names)
+    for row in sorted(found, key=lambda r: r[2] != namespace):  # its own namespace first
+        return Stamp(*row)
     raise errors.NotFound(rows.kind_of(models.WorkflowDefinition), identifier)
 
 
@@ -80,7 +80,8 @@ _W = models.WorkflowDefinition
 _STAMP = sa.select(_W.id, _W.name, _W.namespace, _W.updated_at)
 _STAMP_BY_ID = _STAMP.where(_W.id == sa.bindparam("id"))
 _STAMP_BY_NAME = _STAMP.where(
-    _W.name == sa.bindparam("name"), _W.namespace.in_(sa.bindparam("namespaces", expanding=True))
+    _W.name == sa.bindparam("name"),
+    sa.or_(_W.namespace == sa.bindparam("namespace"), _W.namespace == ""),
 )
 
 

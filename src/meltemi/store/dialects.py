@@ -338,14 +338,25 @@ def fetch_first(
     more than psycopg's. JSON comes back decoded and timestamps timezone-aware (UTC),
     as through the column types; the statement must not need other result processing.
     """
+    found = fetch_all(session, stmt, params, limit=1)
+    return found[0] if found else None
+
+
+def fetch_all(
+    session: Session, stmt: sa.ClauseElement, params: Mapping[str, Any], *, limit: int = 0
+) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt`` as plain tuples (the first ``limit`` if given): see
+    :func:`fetch_first`."""
     if _is_sqlite(session):
-        found = connection(session).execute(stmt, params).first()  # type: ignore[call-overload]
-        return None if found is None else tuple(found)
+        result = connection(session).execute(stmt, params)  # type: ignore[call-overload]
+        return [tuple(r) for r in (result.fetchmany(limit) if limit else result.all())]
     sql, defaults = _compiled_for_psycopg(stmt)
-    row = _raw(session).execute(sql, {**defaults, **params}).fetchone()
-    if row is None:
-        return None
-    return tuple(v.astimezone(dt.UTC) if isinstance(v, dt.datetime) else v for v in row)
+    cursor = _raw(session).execute(sql, {**defaults, **params})
+    rows = cursor.fetchmany(limit) if limit else cursor.fetchall()
+    return [
+        tuple(v.astimezone(dt.UTC) if isinstance(v, dt.datetime) else v for v in row)
+        for row in rows
+    ]
 
 
 @functools.cache
