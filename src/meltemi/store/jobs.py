@@ -35,8 +35,8 @@ _T = cast("sa.Table", models.JobRow.__table__)
 
 
 @dataclasses.dataclass(frozen=True)
-class Job:
-    """A claimed job, as its holder sees it."""
+class _Queued:
+    """What every job carries."""
 
     id: int
     kind: str
@@ -44,8 +44,15 @@ class Job:
     payload: dict[str, Any]
     execution_id: str | None
     attempts: int
-    """How many times the job was claimed, this claim included."""
+    """Attempts counted so far: for a claimed job, the claims, this one included; for
+    a taken job, the failed attempts before (see :func:`failed`)."""
     max_attempts: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Job(_Queued):
+    """A claimed job, as its holder sees it."""
+
     lease_owner: str
     lease_epoch: int
     """Name it in every write: a stale epoch raises :class:`errors.LeaseLost`."""
@@ -171,16 +178,9 @@ def claim(
 
 
 @dataclasses.dataclass(frozen=True)
-class Taken:
+class Taken(_Queued):
     """A job taken by :func:`take`: it is gone once the taking transaction commits."""
 
-    id: int
-    kind: str
-    payload: dict[str, Any]
-    execution_id: str | None
-    attempts: int
-    """How many times the job failed before (see :func:`failed`)."""
-    max_attempts: int
     more: bool
     """Whether another job of the same kind was due when this one was taken."""
 
