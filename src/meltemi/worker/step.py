@@ -41,6 +41,11 @@ class Runtime:
     cancels: dict[str, Callable[[], None]] = dataclasses.field(default_factory=dict)
     """In-flight actions of this process by action execution id, for ``CancelAction``."""
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    instant: actions.ActionContext = dataclasses.field(init=False)
+    """The context of every instant action (they are pure: nothing to cancel, no env)."""
+
+    def __post_init__(self) -> None:
+        self.instant = actions.ActionContext(settings=self.settings)
 
     @classmethod
     def create(cls, db: Database, settings: Settings) -> Runtime:
@@ -184,8 +189,7 @@ def _instant(rt: Runtime, command: engine.Command) -> events.Event | None:
     definition = rt.catalog.registry.find(command.action)
     if definition is None:
         return None
-    ctx = actions.ActionContext(settings=rt.settings)
-    outcome = actions.run_instant(definition, command.input, ctx)
+    outcome = actions.run_instant(definition, command.input, rt.instant)
     return None if outcome is None else outcome_event(command.action_execution_id, outcome)
 
 
