@@ -35,14 +35,14 @@ from meltemi.settings import Settings
 from meltemi.store.db import Database
 
 ROUTERS = (
+    executions.router,  # first: what clients start and poll all the time is matched first
+    tasks.router,
+    action_executions.router,
+    sub_executions.router,
+    history.router,
     workflows.router,
     workbooks.router,
     actions.router,
-    executions.router,
-    sub_executions.router,
-    history.router,
-    tasks.router,
-    action_executions.router,
     environments.router,
     cron_triggers.router,
 )
