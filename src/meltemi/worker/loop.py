@@ -168,7 +168,7 @@ class Worker:
         finally:
             full = len(self.inflight) + self.stepping >= self.rt.settings.worker_concurrency
             self.stepping -= 1
-            if full:  # the claim loop may be waiting for room: there is some now
+            if full or self.stopping.is_set():  # the claim loop may be waiting for this
                 self._wake.set()
             if self._until is not None and self._until():
                 self.stop()
