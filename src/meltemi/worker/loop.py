@@ -3,7 +3,7 @@
 One loop serves the roles of its process: ``engine`` runs step jobs, ``executor`` runs
 action jobs. An action job is claimed under a lease, which heartbeats keep while the
 action runs. A step job is taken by the step's own transaction (:func:`step.run_next`):
-the transaction holds it and completes it, so a step costs one transaction, not three.
+the transaction holds it and completes it, so a step costs one transaction, not two.
 The loop sleeps until a commit notifies it (in-process for SQLite, ``LISTEN`` on
 PostgreSQL) or until the next timer is due, so the hot path has no polling latency.
 While the database is unreachable it keeps trying (:mod:`meltemi.worker.outage`) and
