@@ -108,13 +108,12 @@ def save(session: Session, execution: models.WorkflowExecution, **values: Any) -
     One UPDATE naming the version read: :class:`errors.Conflict` when the row changed
     since (a writer that did not hold the lock).
     """
-    values = {**values, "updated_at": dt.datetime.now(dt.UTC), "version": execution.version + 1}
+    values = _bumped(execution, values)
     keys = {"_id": execution.id, "_version": execution.version}
     stmt = _save_statement(tuple(sorted(values)))
     if dialects.connection(session).execute(stmt, {**values, **keys}).rowcount == 0:
         raise errors.Conflict(f"Concurrent update of execution {execution.id}")
-    for name, value in values.items():
-        attributes.set_committed_value(execution, name, value)
+    _remember(execution, values)
 
 
 def save_locked(session: Session, execution: models.WorkflowExecution, **values: Any) -> None:
@@ -122,8 +121,18 @@ def save_locked(session: Session, execution: models.WorkflowExecution, **values:
     writer can come between the read and the write, so the UPDATE needs no version check
     and joins the current :func:`dialects.batch` (one round trip with the step's other
     writes). It still bumps ``version``, which writers that do not lock check."""
-    values = {**values, "updated_at": dt.datetime.now(dt.UTC), "version": execution.version + 1}
+    values = _bumped(execution, values)
     dialects.update_many(session, _TABLE, [{"id": execution.id, **values}])
+    _remember(execution, values)
+
+
+def _bumped(execution: models.WorkflowExecution, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the next ``version`` and a new ``updated_at``."""
+    return {**values, "updated_at": dt.datetime.now(dt.UTC), "version": execution.version + 1}
+
+
+def _remember(execution: models.WorkflowExecution, values: dict[str, Any]) -> None:
+    """Set ``values`` on the instance as the stored ones (nothing left to flush)."""
     for name, value in values.items():
         attributes.set_committed_value(execution, name, value)
 
