@@ -8,9 +8,13 @@ from meltemi.store import dialects, jobs
 from meltemi.store.db import Database
 
 
-def _notify_then_fail(db: Database) -> None:
+def _notify_then_fail(db: Database, *, batched: bool = False) -> None:
     with db.transaction() as s:
-        jobs.notify(s)
+        if batched:
+            with dialects.batch(s):
+                jobs.enqueue_many(s, [jobs.NewJob("step", {})])
+        else:
+            jobs.notify(s)
         raise RuntimeError
 
 
@@ -30,13 +34,6 @@ def test_listener_wakes_after_commit_only(db: Database) -> None:
         listener.close()
 
 
-def _batched_notify_then_fail(db: Database) -> None:
-    with db.transaction() as s:
-        with dialects.batch(s):
-            jobs.enqueue_many(s, [jobs.NewJob("step", {})])
-        raise RuntimeError
-
-
 def test_a_notify_sent_with_a_batch_still_waits_for_the_commit(db: Database) -> None:
     """Jobs queued in a step's batch carry their wake-up in the same round trip: the
     listener still hears it only once the transaction commits, once however many
@@ -44,7 +41,7 @@ def test_a_notify_sent_with_a_batch_still_waits_for_the_commit(db: Database) -> 
     listener = db.listener(jobs.CHANNEL)
     try:
         with pytest.raises(RuntimeError):
-            _batched_notify_then_fail(db)
+            _notify_then_fail(db, batched=True)
         assert listener.wait(0.2) is False
         with db.transaction() as s:
             with dialects.batch(s):
