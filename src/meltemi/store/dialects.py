@@ -247,12 +247,24 @@ def _send(session: Session, sql: bytes, rows: PgJson | PgJsonb) -> None:
     """Run one bulk statement on PostgreSQL, or queue it in the current :func:`batch`."""
     queued: list[tuple[bytes, tuple[Any, ...]]] | None = session.info.get(_BATCH_KEY)
     if queued is None:
-        _raw(session).execute(sql, (rows,))
+        _execute(_raw(session), sql, (rows,))
     else:
         queued.append((sql, (rows,)))
 
 
 _BATCH_KEY = "meltemi.batch"
+
+
+def _execute(raw: psycopg.Connection[Any], sql: bytes, params: Any) -> psycopg.Cursor[Any]:
+    """``raw.execute``; the first statement of a transaction travels in one round trip
+    with its ``BEGIN``, which psycopg would otherwise send and wait for on its own."""
+    if raw.autocommit or raw.pgconn.transaction_status != _IDLE:
+        return raw.execute(sql, params)
+    with raw.pipeline():
+        return raw.execute(sql, params)
+
+
+_IDLE = psycopg.pq.TransactionStatus.IDLE
 
 
 @contextlib.contextmanager
@@ -274,11 +286,38 @@ def batch(session: Session) -> Iterator[None]:
         yield
     finally:
         del session.info[_BATCH_KEY]
-    if queued:
-        raw = _raw(session)
-        with raw.pipeline():
-            for sql, params in queued:
-                raw.execute(sql, params)
+    commit = session.info.pop(_COMMIT_KEY, False)
+    if not queued:
+        return
+    raw = _raw(session)
+    with raw.pipeline():
+        for sql, params in queued:
+            raw.execute(sql, params)
+        if commit:
+            unsent = _unsent(session)
+            for channel in sorted(unsent):
+                raw.execute(_PG_NOTIFY_SQL, (channel,))
+            session.info.setdefault(_SENT_KEY, set()).update(unsent)
+            raw.commit()
+            session.info[_COMMITTED_KEY] = True
+
+
+def commit_with_batch(session: Session) -> None:
+    """Let the next :func:`batch` of this transaction also end it: on PostgreSQL its
+    writes and the ``COMMIT`` then travel in one round trip, instead of the commit
+    waiting for the batch's answer first.
+
+    For a transaction whose last writes are that batch (an engine step, a new
+    execution): the session's own commit afterwards finds nothing left to do. A
+    statement through this module or a change to ORM objects after that batch would
+    land outside the transaction, and raises instead.
+    """
+    if not _is_sqlite(session):
+        session.info[_COMMIT_KEY] = True
+
+
+_COMMIT_KEY = "meltemi.commit_with_batch"
+_COMMITTED_KEY = "meltemi.committed"
 
 
 def _filled(rows: list[dict[str, Any]], missing: list[sa.Column[Any]]) -> list[dict[str, Any]]:
@@ -317,6 +356,8 @@ def _sqlite_update(table: sa.Table, names: tuple[str, ...]) -> sa.Update:
 def connection(session: Session) -> sa.Connection:
     """``session.connection()``, remembered for the session's current transaction: an
     engine step runs a dozen statements, and each lookup costs tens of microseconds."""
+    if _COMMITTED_KEY in session.info:
+        raise RuntimeError("Statement after the batch that committed the transaction")
     remembered = session.info.get(_CONNECTION_KEY)
     if remembered is not None and remembered[0] is session.get_transaction():
         return remembered[1]  # type: ignore[no-any-return]
@@ -351,7 +392,7 @@ def fetch_all(
         result = connection(session).execute(stmt, params)  # type: ignore[call-overload]
         return [tuple(r) for r in (result.fetchmany(limit) if limit else result.all())]
     sql, defaults = _compiled_for_psycopg(stmt)
-    cursor = _raw(session).execute(sql, {**defaults, **params})
+    cursor = _execute(_raw(session), sql, {**defaults, **params})
     rows = cursor.fetchmany(limit) if limit else cursor.fetchall()
     return [
         tuple(v.astimezone(dt.UTC) if isinstance(v, dt.datetime) else v for v in row)
@@ -629,10 +670,23 @@ def before_commit(session: Session) -> None:
     """Send the PostgreSQL notifications of the committing transaction not sent yet."""
     if _is_sqlite(session):
         return
-    pending = session.info.pop(_PENDING_KEY, set())
-    sent = session.info.pop(_SENT_KEY, set())
-    for channel in sorted(pending - sent):
+    unsent = _unsent(session)
+    session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_SENT_KEY, None)
+    session.info.pop(_COMMIT_KEY, None)  # asked, but no batch came
+    if session.info.pop(_COMMITTED_KEY, False):
+        if unsent or session.new or session.dirty or session.deleted:
+            raise RuntimeError("Written after the batch that committed the transaction")
+        return
+    for channel in sorted(unsent):
         connection(session).execute(_PG_NOTIFY, {"channel": channel})
+
+
+def _unsent(session: Session) -> set[str]:
+    """The channels this transaction notifies that no batch has sent yet."""
+    pending: set[str] = session.info.get(_PENDING_KEY, set())
+    sent: set[str] = session.info.get(_SENT_KEY, set())
+    return pending - sent
 
 
 _PG_NOTIFY = sa.select(sa.func.pg_notify(sa.bindparam("channel", type_=sa.Text), ""))
@@ -653,3 +707,5 @@ def after_rollback(session: Session) -> None:
     """Drop the notifications of a rolled-back transaction."""
     session.info.pop(_PENDING_KEY, None)
     session.info.pop(_SENT_KEY, None)
+    session.info.pop(_COMMIT_KEY, None)
+    session.info.pop(_COMMITTED_KEY, None)

@@ -15,7 +15,7 @@ import anyio
 from meltemi import actions, engine, errors
 from meltemi.engine import events
 from meltemi.lang.spec import WorkflowSpec
-from meltemi.store import definitions, environments, executions, jobs, models, rows
+from meltemi.store import definitions, dialects, environments, executions, jobs, models, rows
 from meltemi.store.db import Session
 from meltemi.worker import step
 
@@ -35,13 +35,20 @@ def start_execution(
     Raises :class:`errors.NotFound` (workflow, environment) and
     :class:`errors.InputError` synchronously: nothing is created then.
 
-    The definition is read before the write transaction (on PostgreSQL in autocommit,
-    one round trip less): the execution keeps the spec of the version read.
+    One transaction: the definition is read by its first statement (which carries the
+    ``BEGIN`` on PostgreSQL), and the execution keeps the spec of the version read.
     """
-    with rt.db.transaction(readonly=True) as session:
-        found = _definition(session, rt, workflow_identifier, namespace, params)
     with rt.db.transaction() as session:
-        return _create(session, rt, *found, input=input, description=description)
+        dialects.commit_with_batch(session)
+        return start_in(
+            session,
+            rt,
+            workflow_identifier=workflow_identifier,
+            namespace=namespace,
+            input=input,
+            params=params,
+            description=description,
+        )
 
 
 def start_in(

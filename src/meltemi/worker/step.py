@@ -107,6 +107,7 @@ def run_next(rt: Runtime) -> jobs.Taken | None:
         with rt.db.transaction() as session:
             taken = jobs.take(session, STEP)
             if taken is not None:
+                dialects.commit_with_batch(session)
                 event = events.from_json(taken.payload["event"])
                 _apply_in(session, rt, taken.payload["execution_id"], event)
     except errors.StoreUnavailable:
