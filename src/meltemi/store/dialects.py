@@ -294,10 +294,7 @@ def batch(session: Session) -> Iterator[None]:
         for sql, params in queued:
             raw.execute(sql, params)
         if commit:
-            unsent = _unsent(session)
-            for channel in sorted(unsent):
-                raw.execute(_PG_NOTIFY_SQL, (channel,))
-            session.info.setdefault(_SENT_KEY, set()).update(unsent)
+            _send_unsent(session, raw)
             raw.commit()
             session.info[_COMMITTED_KEY] = True
 
@@ -671,15 +668,14 @@ def before_commit(session: Session) -> None:
     if _is_sqlite(session):
         return
     unsent = _unsent(session)
-    session.info.pop(_PENDING_KEY, None)
-    session.info.pop(_SENT_KEY, None)
-    session.info.pop(_COMMIT_KEY, None)  # asked, but no batch came
-    if session.info.pop(_COMMITTED_KEY, False):
+    if _COMMITTED_KEY in session.info:
+        _forget(session)
         if unsent or session.new or session.dirty or session.deleted:
             raise RuntimeError("Written after the batch that committed the transaction")
         return
-    for channel in sorted(unsent):
-        connection(session).execute(_PG_NOTIFY, {"channel": channel})
+    if unsent:
+        _send_unsent(session, _raw(session))
+    _forget(session)
 
 
 def _unsent(session: Session) -> set[str]:
@@ -689,7 +685,20 @@ def _unsent(session: Session) -> set[str]:
     return pending - sent
 
 
-_PG_NOTIFY = sa.select(sa.func.pg_notify(sa.bindparam("channel", type_=sa.Text), ""))
+def _send_unsent(session: Session, raw: psycopg.Connection[Any]) -> None:
+    """Send the ``pg_notify`` of every channel not sent yet (in a pipeline, queued)."""
+    unsent = _unsent(session)
+    for channel in sorted(unsent):
+        raw.execute(_PG_NOTIFY_SQL, (channel,))
+    session.info.setdefault(_SENT_KEY, set()).update(unsent)
+
+
+def _forget(session: Session) -> None:
+    """Drop what this module kept about the session's transaction, once it has ended."""
+    for key in (_PENDING_KEY, _SENT_KEY, _COMMIT_KEY, _COMMITTED_KEY):
+        session.info.pop(key, None)
+
+
 _PG_NOTIFY_SQL = b"SELECT pg_notify(%s, '')"
 _SENT_KEY = "meltemi.sent_notify"
 
@@ -705,7 +714,4 @@ def after_commit(session: Session) -> None:
 
 def after_rollback(session: Session) -> None:
     """Drop the notifications of a rolled-back transaction."""
-    session.info.pop(_PENDING_KEY, None)
-    session.info.pop(_SENT_KEY, None)
-    session.info.pop(_COMMIT_KEY, None)
-    session.info.pop(_COMMITTED_KEY, None)
+    _forget(session)
