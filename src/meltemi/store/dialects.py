@@ -240,16 +240,16 @@ def update_many(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             keyed = [{**r, "_id": r["id"]} for r in group]
             connection(session).execute(_sqlite_update(table, names), keyed)
         else:
-            _send(session, _update_sql(table, names), _recordset(table)(group, dumpb))
+            _send(session, _update_sql(table, names), _recordset(table)(group, dumpb), len(group))
 
 
-def _send(session: Session, sql: bytes, rows: PgJson | PgJsonb) -> None:
+def _send(session: Session, sql: bytes, *params: Any) -> None:
     """Run one bulk statement on PostgreSQL, or queue it in the current :func:`batch`."""
     queued: list[tuple[bytes, tuple[Any, ...]]] | None = session.info.get(_BATCH_KEY)
     if queued is None:
-        _execute(_raw(session), sql, (rows,))
+        _execute(_raw(session), sql, params)
     else:
-        queued.append((sql, (rows,)))
+        queued.append((sql, params))
 
 
 _BATCH_KEY = "meltemi.batch"
@@ -414,8 +414,12 @@ def _raw(session: Session) -> psycopg.Connection[Any]:
 # Table and column names in these statements come from our own models, never from input.
 _INSERT = 'INSERT INTO "{t}" ({c}) SELECT {v} FROM {f}_populate_recordset(NULL::"{t}", %s)'
 _UPDATE = (
-    'UPDATE "{t}" AS t SET {a} FROM {f}_populate_recordset(NULL::"{t}", %s) AS v WHERE t.id = v.id'
+    'UPDATE "{t}" AS t SET {a} FROM (SELECT * FROM {f}_populate_recordset(NULL::"{t}", %s)'
+    " LIMIT %s) AS v WHERE t.id = v.id"
 )
+"""The ``LIMIT`` (the number of rows sent) tells the planner how many rows come: it takes
+any set-returning function for 100, and for that many it would rather scan a table of
+up to some ten thousand rows whole than look each row up by its key."""
 
 
 @functools.cache

@@ -128,9 +128,17 @@ def notify(session: Session) -> None:
 
 
 def _claimable(now: Any, table: sa.FromClause = _T) -> sa.ColumnElement[bool]:
-    free = sa.and_(table.c.lease_owner.is_(None), table.c.run_at <= now)
     expired = sa.and_(table.c.lease_owner.is_not(None), table.c.lease_expires_at <= now)
-    return sa.or_(free, expired)
+    return sa.or_(_free_due(now, table), expired)
+
+
+def _free_due(now: Any, table: sa.FromClause = _T) -> sa.ColumnElement[bool]:
+    """Free and due: what a take looks for. Step jobs are taken, never leased, so they
+    have no lease to expire; without the ``OR`` of :func:`_claimable`, PostgreSQL reads
+    them in order from the free jobs' index, which skips the entries of taken (deleted)
+    jobs once one scan has seen them dead, instead of a bitmap scan visiting them all
+    again until a vacuum."""
+    return sa.and_(table.c.lease_owner.is_(None), table.c.run_at <= now)
 
 
 def _claim_statement(*, by_kind: bool) -> sa.Update:
@@ -193,14 +201,14 @@ def _take_statement(*, sqlite: bool) -> tuple[sa.ClauseElement, sa.Select[Any]]:
     kind: sa.BindParameter[str] = sa.bindparam("kind")
     picked = (
         sa.select(_T.c.id)
-        .where(_claimable(dialects.utcnow()), _T.c.kind == kind)
+        .where(_free_due(dialects.utcnow()), _T.c.kind == kind)
         .order_by(_T.c.run_at, _T.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
     other = _T.alias("other")
-    due = sa.and_(other.c.kind == kind, _claimable(dialects.utcnow(), other))
+    due = sa.and_(other.c.kind == kind, _free_due(dialects.utcnow(), other))
     fields = [_T.c[f.name] for f in dataclasses.fields(Taken) if f.name != "more"]
     take = sa.delete(_T).where(_T.c.id == picked)
     if sqlite:
@@ -213,7 +221,8 @@ _TAKE = {False: _take_statement(sqlite=False), True: _take_statement(sqlite=True
 
 
 def take(session: Session, kind: str) -> Taken | None:
-    """Take the oldest due job of ``kind`` in the caller's transaction, or ``None``.
+    """Take the oldest due free job of ``kind`` in the caller's transaction, or ``None``
+    (a job of ``kind`` under a lease is its claimer's).
 
     The job is deleted, so it is done when the transaction commits. Until then its row
     lock keeps every other taker and claimer off it (``SKIP LOCKED``; SQLite runs one
@@ -336,7 +345,7 @@ _NEXT_RUN_AT_BY_KIND = _NEXT_RUN_AT.where(_T.c.kind.in_(sa.bindparam("kinds", ex
 
 _DUE = sa.select(sa.func.count()).select_from(
     sa.select(_T.c.id)
-    .where(_claimable(dialects.utcnow()), _T.c.kind == sa.bindparam("kind"))
+    .where(_free_due(dialects.utcnow()), _T.c.kind == sa.bindparam("kind"))
     .limit(sa.bindparam("most"))
     .with_for_update(skip_locked=True)
     .subquery()

@@ -260,11 +260,13 @@ class JobRow(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         # A claim or take scans the free jobs of its kinds by run_at, and leased jobs by
-        # lease expiry: jobs of kinds nobody serves here never stand in the way.
+        # lease expiry: jobs of kinds nobody serves here never stand in the way. A take
+        # reads the free ones in its order (run_at, then id) and stops at the first.
         sa.Index(
-            "ix_jobs_free_kind_run_at",
+            "ix_jobs_free_kind_run_at_id",
             "kind",
             "run_at",
+            "id",
             postgresql_where=sa.text("lease_owner IS NULL"),
             sqlite_where=sa.text("lease_owner IS NULL"),
         ),

@@ -1,0 +1,89 @@
+"""The statements every engine step runs find their rows by index on PostgreSQL, whatever
+the size of the tables or the number of jobs already taken (PostgreSQL's plans: SQLite
+has no planner choices of this kind here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from meltemi.jsontext import dumpb
+from meltemi.store import dialects, jobs, models
+from meltemi.store.db import Database
+
+JOBS = sa.Table("jobs", models.Base.metadata)
+pytestmark = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+def _plan(db: Database, sql: bytes, params: Any) -> str:
+    """PostgreSQL's plan of ``sql`` run with ``params`` (run, then rolled back)."""
+    with db.transaction() as s:
+        raw = dialects._raw(s)
+        rows = raw.execute(b"EXPLAIN (ANALYZE, COSTS OFF) " + sql, params).fetchall()
+        raw.rollback()
+    return "\n".join(r[0] for r in rows)
+
+
+def _queue(db: Database, count: int, kind: str = "step") -> None:
+    with db.transaction() as s:
+        jobs.enqueue_many(s, [jobs.NewJob(kind, {"n": n}) for n in range(count)])
+
+
+def test_a_bulk_update_looks_each_row_up_by_its_key(db: Database) -> None:
+    """A step updates one execution row and a few task and action rows among thousands:
+    by their primary key, never by scanning the table."""
+    _queue(db, 5000, kind="action")
+    with db.transaction(readonly=True) as s:
+        ids = list(s.scalars(sa.select(models.JobRow.id).order_by(models.JobRow.id).limit(2)))
+    rows = [{"id": i, "attempts": 3} for i in ids]
+    sql = dialects._update_sql(JOBS, ("attempts", "id"))
+    plan = _plan(db, sql, (dialects._recordset(JOBS)(rows, dumpb), len(rows)))
+    assert "Index Scan using pk_jobs" in plan, plan
+    assert "Seq Scan" not in plan, plan
+
+
+def test_the_update_writes_every_row_sent(db: Database) -> None:
+    """The row count the statement carries lets every row through."""
+    _queue(db, 3, kind="action")
+    with db.transaction() as s:
+        ids = list(s.scalars(sa.select(models.JobRow.id)))
+        dialects.update_many(s, JOBS, [{"id": i, "attempts": 7} for i in ids])
+    with db.transaction(readonly=True) as s:
+        assert set(s.scalars(sa.select(models.JobRow.attempts))) == {7}
+
+
+def test_a_take_reads_free_jobs_in_order_past_those_taken_before(db: Database) -> None:
+    """After thousands of taken (deleted, not yet vacuumed) step jobs, a take still reads
+    the free jobs' index in its order and stops at the first live one: no bitmap scan
+    revisiting every dead entry, no sort of every due job."""
+    _queue(db, 3000)
+    with db.transaction() as s:
+        s.execute(
+            sa.delete(models.JobRow).where(
+                models.JobRow.id < sa.select(sa.func.max(models.JobRow.id)).scalar_subquery()
+            )
+        )
+    stmt, _ = jobs._TAKE[False]
+    sql, defaults = dialects._compiled_for_psycopg(stmt)
+    plan = _plan(db, sql, {**defaults, "kind": "step"})
+    assert "Index Scan using ix_jobs_free_kind_run_at_id" in plan, plan
+    assert "Bitmap" not in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_a_take_leaves_a_job_under_a_lease_to_its_claimer(db: Database) -> None:
+    """Takes serve free jobs only: one claimed under a lease, even an expired one, is
+    the claimer's to complete or to lose to another claim."""
+    _queue(db, 1)
+    with db.transaction() as s:
+        (claimed,) = jobs.claim(s, "w", limit=1, lease_seconds=0, kinds=["step"])
+    with db.transaction() as s:
+        assert jobs.take(s, "step") is None
+        assert jobs.count_due(s, "step", 10) == 0
+    with db.transaction() as s:
+        (again,) = jobs.claim(s, "w2", limit=1, lease_seconds=30, kinds=["step"])
+    assert again.id == claimed.id
