@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from meltemi.jsontext import dumpb
 from meltemi.store import dialects, jobs, models
@@ -26,6 +27,14 @@ def _plan(db: Database, sql: bytes, params: Any) -> str:
         rows = raw.execute(b"EXPLAIN (ANALYZE, COSTS OFF) " + sql, params).fetchall()
         raw.rollback()
     return "\n".join(r[0] for r in rows)
+
+
+def _expanded(stmt: sa.ClauseElement, params: dict[str, Any]) -> tuple[bytes, Any]:
+    """``stmt`` as the text and parameters psycopg receives for ``params``."""
+    compiled = stmt.compile(dialect=dialects._PSYCOPG)
+    assert isinstance(compiled, SQLCompiler)
+    state = compiled.construct_expanded_state(params)
+    return state.statement.encode(), state.parameters
 
 
 def _queue(db: Database, count: int, kind: str = "step") -> None:
@@ -87,3 +96,34 @@ def test_a_take_leaves_a_job_under_a_lease_to_its_claimer(db: Database) -> None:
     with db.transaction() as s:
         (again,) = jobs.claim(s, "w2", limit=1, lease_seconds=30, kinds=["step"])
     assert again.id == claimed.id
+
+
+def _claimed_and_completed(db: Database, count: int) -> None:
+    """``count`` action jobs claimed, run and completed: dead entries in both indexes."""
+    _queue(db, count, kind="action")
+    with db.transaction() as s:
+        done = jobs.claim(s, "w", limit=count, lease_seconds=0, kinds=["action"])
+        s.execute(sa.delete(models.JobRow).where(models.JobRow.id.in_([j.id for j in done])))
+
+
+def test_a_claim_reads_expired_then_free_jobs_in_index_order(db: Database) -> None:
+    """After thousands of action jobs came and went, a claim reads the leased jobs'
+    index and the free jobs' index in their order: no bitmap scan over the dead."""
+    _claimed_and_completed(db, 3000)
+    _queue(db, 2, kind="action")
+    params = {"owner": "w", "limit": 10, "lease": 30.0, "kinds": ["action"]}
+    plan = _plan(db, *_expanded(jobs._CLAIM[True], params))
+    assert "Index Scan using ix_jobs_leased_kind_expiry" in plan, plan
+    assert "Index Scan using ix_jobs_free_kind_run_at_id" in plan, plan
+    assert "Bitmap" not in plan, plan
+
+
+def test_the_next_due_time_is_read_off_the_indexes(db: Database) -> None:
+    """An idle worker's question (when is the next job due?) reads the first entry of
+    each index, not every queued job."""
+    _claimed_and_completed(db, 3000)
+    _queue(db, 2000, kind="action")
+    plan = _plan(db, *_expanded(jobs._next_run_at_of(("step", "action")), {}))
+    assert "Seq Scan" not in plan, plan
+    assert "Bitmap" not in plan, plan
+    assert plan.count("Index Only Scan") + plan.count("Index Scan") >= 4, plan

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -127,31 +128,46 @@ def notify(session: Session) -> None:
     dialects.notify(session, CHANNEL)
 
 
-def _claimable(now: Any, table: sa.FromClause = _T) -> sa.ColumnElement[bool]:
-    expired = sa.and_(table.c.lease_owner.is_not(None), table.c.lease_expires_at <= now)
-    return sa.or_(_free_due(now, table), expired)
-
-
 def _free_due(now: Any, table: sa.FromClause = _T) -> sa.ColumnElement[bool]:
-    """Free and due: what a take looks for. Step jobs are taken, never leased, so they
-    have no lease to expire; without the ``OR`` of :func:`_claimable`, PostgreSQL reads
-    them in order from the free jobs' index, which skips the entries of taken (deleted)
-    jobs once one scan has seen them dead, instead of a bitmap scan visiting them all
-    again until a vacuum."""
+    """Free and due: what a take looks for, and a claim first."""
     return sa.and_(table.c.lease_owner.is_(None), table.c.run_at <= now)
+
+
+def _lease_expired(now: Any) -> sa.ColumnElement[bool]:
+    return sa.and_(_T.c.lease_owner.is_not(None), _T.c.lease_expires_at <= now)
+
+
+# Taken and completed jobs leave dead entries in the indexes until a vacuum: thousands
+# after a busy minute. A bitmap scan (what PostgreSQL makes of ``free OR expired``)
+# visits every one of them again at each claim; a plain index scan read in the index's
+# order marks them dead as it passes and stops at the first live entries it needs. So
+# takes and claims read each index in its order: free jobs by (kind, run_at, id),
+# leased ones by (kind, lease_expires_at).
 
 
 def _claim_statement(*, by_kind: bool) -> sa.Update:
     """``UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED) RETURNING``, built once:
     a worker claims at every wake-up, and building the expression costs more than
-    running it."""
-    picked = sa.select(_T.c.id).where(_claimable(dialects.utcnow()))
+    running it. Jobs whose lease expired come first (their holder died: they are the
+    oldest work), then free due jobs, each read in its index's order (see above; in
+    order for one kind, which is what a worker claims: actions)."""
+    now = dialects.utcnow()
+    limit: sa.BindParameter[int] = sa.bindparam("limit")
+    expired = sa.select(_T.c.id).where(_lease_expired(now))
+    free = sa.select(_T.c.id).where(_free_due(now))
     if by_kind:
-        picked = picked.where(_T.c.kind.in_(sa.bindparam("kinds", expanding=True)))
-    picked = picked.order_by(_T.c.run_at, _T.c.id).limit(sa.bindparam("limit"))
+        kinds: sa.BindParameter[list[str]] = sa.bindparam("kinds", expanding=True)
+        expired = expired.where(_T.c.kind.in_(kinds)).order_by(_T.c.kind)
+        free = free.where(_T.c.kind.in_(kinds)).order_by(_T.c.kind)
+    parts = [
+        expired.order_by(_T.c.lease_expires_at),
+        free.order_by(_T.c.run_at, _T.c.id),
+    ]
+    locked = [p.limit(limit).with_for_update(skip_locked=True).subquery() for p in parts]
+    picked = sa.union_all(*(sa.select(p.c.id) for p in locked)).subquery()
     return (
         sa.update(_T)
-        .where(_T.c.id.in_(picked.with_for_update(skip_locked=True).scalar_subquery()))
+        .where(_T.c.id.in_(sa.select(picked.c.id).limit(limit).scalar_subquery()))
         .values(
             lease_owner=sa.bindparam("owner"),
             lease_expires_at=dialects.utcnow(sa.bindparam("lease", type_=sa.Float)),
@@ -331,16 +347,30 @@ def next_run_at(
     The difference is how long an idle worker may sleep, measured on one clock.
     """
     if kinds is None:
-        found = dialects.connection(session).execute(_NEXT_RUN_AT)
-    else:
-        found = dialects.connection(session).execute(_NEXT_RUN_AT_BY_KIND, {"kinds": list(kinds)})
-    earliest, now = found.one()
-    return earliest, now
+        earliest, now = dialects.connection(session).execute(_NEXT_RUN_AT).one()
+        return earliest, now
+    *firsts, now = dialects.connection(session).execute(_next_run_at_of(tuple(kinds))).one()
+    return min((f for f in firsts if f is not None), default=None), now
 
 
 _WHEN = sa.case((_T.c.lease_owner.is_(None), _T.c.run_at), else_=_T.c.lease_expires_at)
 _NEXT_RUN_AT = sa.select(sa.func.min(_WHEN), dialects.utcnow())
-_NEXT_RUN_AT_BY_KIND = _NEXT_RUN_AT.where(_T.c.kind.in_(sa.bindparam("kinds", expanding=True)))
+
+
+@functools.cache
+def _next_run_at_of(kinds: tuple[str, ...]) -> sa.Select[Any]:
+    """For each kind, the first due time of its free jobs and the first lease expiry of
+    its leased ones, then the clock: each a ``min`` PostgreSQL reads off the first entry
+    of an index (see the indexes' order above), whatever the number of jobs queued."""
+    firsts = []
+    for kind in kinds:
+        of_kind = _T.c.kind == sa.literal(kind)
+        free = sa.select(sa.func.min(_T.c.run_at)).where(of_kind, _T.c.lease_owner.is_(None))
+        leased = sa.select(sa.func.min(_T.c.lease_expires_at)).where(
+            of_kind, _T.c.lease_owner.is_not(None)
+        )
+        firsts += [free.scalar_subquery(), leased.scalar_subquery()]
+    return sa.select(*firsts, dialects.utcnow())
 
 
 _DUE = sa.select(sa.func.count()).select_from(

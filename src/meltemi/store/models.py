@@ -259,9 +259,9 @@ class JobRow(Base):
 
     __tablename__ = "jobs"
     __table_args__ = (
-        # A claim or take scans the free jobs of its kinds by run_at, and leased jobs by
-        # lease expiry: jobs of kinds nobody serves here never stand in the way. A take
-        # reads the free ones in its order (run_at, then id) and stops at the first.
+        # Takes and claims read the free jobs of a kind by due time, and the leased jobs
+        # of a kind by lease expiry, each in the index's order, stopping at the first
+        # they need: jobs of kinds nobody serves here never stand in the way.
         sa.Index(
             "ix_jobs_free_kind_run_at_id",
             "kind",
@@ -271,7 +271,8 @@ class JobRow(Base):
             sqlite_where=sa.text("lease_owner IS NULL"),
         ),
         sa.Index(
-            "ix_jobs_leased_expiry",
+            "ix_jobs_leased_kind_expiry",
+            "kind",
             "lease_expires_at",
             postgresql_where=sa.text("lease_owner IS NOT NULL"),
             sqlite_where=sa.text("lease_owner IS NOT NULL"),
