@@ -127,3 +127,20 @@ def test_the_next_due_time_is_read_off_the_indexes(db: Database) -> None:
     assert "Seq Scan" not in plan, plan
     assert "Bitmap" not in plan, plan
     assert plan.count("Index Only Scan") + plan.count("Index Scan") >= 4, plan
+
+
+def test_bulk_updates_are_planned_each_time(db: Database) -> None:
+    """psycopg prepares a statement run five times, and PostgreSQL keeps a prepared
+    statement's plan: one made while the table was small would scan it whole however
+    large it grows. The bulk updates are never prepared; the inserts are."""
+    _queue(db, 3, kind="action")
+    with db.transaction() as s:
+        ids = list(s.scalars(sa.select(models.JobRow.id)))
+        for n in range(8):
+            dialects.update_many(s, JOBS, [{"id": i, "attempts": n} for i in ids])
+            jobs.enqueue_many(s, [jobs.NewJob("action", {"n": n})])
+        prepared = [
+            r[0] for r in dialects._raw(s).execute(b"SELECT statement FROM pg_prepared_statements")
+        ]
+    assert not [p for p in prepared if p.startswith('UPDATE "jobs"')], prepared
+    assert [p for p in prepared if p.startswith('INSERT INTO "jobs"')], prepared

@@ -259,9 +259,14 @@ def _execute(raw: psycopg.Connection[Any], sql: bytes, params: Any) -> psycopg.C
     """``raw.execute``; the first statement of a transaction travels in one round trip
     with its ``BEGIN``, which psycopg would otherwise send and wait for on its own."""
     if raw.autocommit or raw.pgconn.transaction_status != _IDLE:
-        return raw.execute(sql, params)
+        return _run(raw, sql, params)
     with raw.pipeline():
-        return raw.execute(sql, params)
+        return _run(raw, sql, params)
+
+
+def _run(raw: psycopg.Connection[Any], sql: bytes, params: Any) -> psycopg.Cursor[Any]:
+    """``raw.execute``, leaving psycopg to prepare ``sql`` unless it is planned each time."""
+    return raw.execute(sql, params, prepare=False if sql in _PLANNED_EACH_TIME else None)
 
 
 _IDLE = psycopg.pq.TransactionStatus.IDLE
@@ -292,7 +297,7 @@ def batch(session: Session) -> Iterator[None]:
     raw = _raw(session)
     with raw.pipeline():
         for sql, params in queued:
-            raw.execute(sql, params)
+            _run(raw, sql, params)
         if commit:
             _send_unsent(session, raw)
             raw.commit()
@@ -420,6 +425,11 @@ _UPDATE = (
 """The ``LIMIT`` (the number of rows sent) tells the planner how many rows come: it takes
 any set-returning function for 100, and for that many it would rather scan a table of
 up to some ten thousand rows whole than look each row up by its key."""
+_PLANNED_EACH_TIME: set[bytes] = set()
+"""Statements psycopg must not prepare (it prepares what runs five times): the plan of a
+prepared statement is kept for the connection's life, and one made while a table was
+small scans it whole however large it grows, until an ``ANALYZE`` of the table (never,
+where autovacuum is off). Planned each time, the bulk updates know their row count."""
 
 
 @functools.cache
@@ -469,7 +479,9 @@ def _is_clock(column: sa.Column[Any]) -> bool:
 @functools.cache
 def _update_sql(table: sa.Table, names: tuple[str, ...]) -> bytes:
     assigned = ", ".join(f'"{n}" = v."{n}"' for n in names if n != "id")
-    return _UPDATE.format(t=table.name, a=assigned, f=_function(table)).encode()
+    sql = _UPDATE.format(t=table.name, a=assigned, f=_function(table)).encode()
+    _PLANNED_EACH_TIME.add(sql)
+    return sql
 
 
 def with_defaults(table: sa.Table, row: Mapping[str, Any]) -> dict[str, Any]:
