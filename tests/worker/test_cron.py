@@ -103,7 +103,10 @@ def test_remaining_executions_count_down_then_the_trigger_goes(db: Database) -> 
     with db.transaction() as session:
         row = rows.find(session, models.CronTrigger, name="every_minute")
         assert row is not None
-        rows.update(session, row, next_execution_time=dt.datetime.now(dt.UTC))
+        # A second ago: SQLite's clock counts milliseconds, and a time this process
+        # took a few microseconds ago can still be ahead of the database's "now".
+        due = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        rows.update(session, row, next_execution_time=due)
     cron.tick(rt)
     assert _trigger(db) is None
     assert len(_executions(db)) == 2
