@@ -153,16 +153,14 @@ def _claim_statement(*, by_kind: bool) -> sa.Update:
     order for one kind, which is what a worker claims: actions)."""
     now = dialects.utcnow()
     limit: sa.BindParameter[int] = sa.bindparam("limit")
-    expired = sa.select(_T.c.id).where(_lease_expired(now))
-    free = sa.select(_T.c.id).where(_free_due(now))
+    kind_first = [_T.c.kind] if by_kind else []
+    parts = [
+        sa.select(_T.c.id).where(_lease_expired(now)).order_by(*kind_first, _T.c.lease_expires_at),
+        sa.select(_T.c.id).where(_free_due(now)).order_by(*kind_first, _T.c.run_at, _T.c.id),
+    ]
     if by_kind:
         kinds: sa.BindParameter[list[str]] = sa.bindparam("kinds", expanding=True)
-        expired = expired.where(_T.c.kind.in_(kinds)).order_by(_T.c.kind)
-        free = free.where(_T.c.kind.in_(kinds)).order_by(_T.c.kind)
-    parts = [
-        expired.order_by(_T.c.lease_expires_at),
-        free.order_by(_T.c.run_at, _T.c.id),
-    ]
+        parts = [p.where(_T.c.kind.in_(kinds)) for p in parts]
     locked = [p.limit(limit).with_for_update(skip_locked=True).subquery() for p in parts]
     picked = sa.union_all(*(sa.select(p.c.id) for p in locked)).subquery()
     return (
